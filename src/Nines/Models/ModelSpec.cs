@@ -20,15 +20,15 @@ public sealed record ModelSpec(string Scheme, string Model, Uri? BaseUrl, string
         ArgumentNullException.ThrowIfNull(text);
         var trimmed = text.Trim();
         var colon = trimmed.IndexOf(':', StringComparison.Ordinal);
-        if (colon <= 0 || colon == trimmed.Length - 1)
+        var scheme = colon < 0 ? string.Empty : trimmed[..colon].Trim().ToLowerInvariant();
+        var rest = colon < 0 ? string.Empty : trimmed[(colon + 1)..].Trim();
+        if (scheme.Length == 0 || rest.Length == 0)
         {
             throw new ModelSpecException(
                 $"Model spec '{text}' is not of the form scheme:model. Examples: sim:good, openai:gpt-4o-mini, " +
                 "openai-compatible:http://localhost:8000/v1#my-model, ollama:llama3.2, anthropic:claude-sonnet-4-5.");
         }
 
-        var scheme = trimmed[..colon].ToLowerInvariant();
-        var rest = trimmed[(colon + 1)..];
         if (scheme != "openai-compatible")
         {
             return new ModelSpec(scheme, rest, null, text);
@@ -44,10 +44,17 @@ public sealed record ModelSpec(string Scheme, string Model, Uri? BaseUrl, string
         if (!Uri.TryCreate(rest[..hash], UriKind.Absolute, out var baseUrl) || (baseUrl.Scheme != Uri.UriSchemeHttp && baseUrl.Scheme != Uri.UriSchemeHttps))
         {
             throw new ModelSpecException(
-                $"Model spec '{text}' has base URL '{rest[..hash]}', which is not an absolute http or https URL.");
+                $"Model spec '{text}' has base URL '{rest[..hash]}', which is not an absolute http or https URL; write it like http://localhost:8000/v1.");
         }
 
-        return new ModelSpec(scheme, rest[(hash + 1)..], baseUrl, text);
+        var model = rest[(hash + 1)..].Trim();
+        if (model.Length == 0)
+        {
+            throw new ModelSpecException(
+                $"Model spec '{text}' needs a model name after '#', for example openai-compatible:http://localhost:8000/v1#my-model.");
+        }
+
+        return new ModelSpec(scheme, model, baseUrl, text);
     }
 
     /// <inheritdoc/>

@@ -58,8 +58,9 @@ public sealed class AnthropicModelProvider : IModelProvider
             clientOptions.HttpClient = httpClient;
         }
 
-        var chat = new AnthropicClient(clientOptions).AsIChatClient(spec.Model);
-        return new ProviderChatClient(chat, $"{Scheme} {baseUrl} model {spec.Model}", Translate, httpClient);
+        var anthropic = new AnthropicClient(clientOptions);
+        var chat = anthropic.AsIChatClient(spec.Model);
+        return new ProviderChatClient(chat, $"{Scheme} {baseUrl} model {spec.Model}", Translate, anthropic, httpClient);
     }
 
     private static ModelHttpException? Translate(Exception exception, ProviderResponseCapture capture)

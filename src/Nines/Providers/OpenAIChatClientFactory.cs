@@ -31,6 +31,6 @@ internal static class OpenAIChatClientFactory
         var chat = new ChatClient(model, new ApiKeyCredential(apiKey), clientOptions).AsIChatClient();
 
         // ClientResultException already carries the status and the raw response headers; nothing to translate.
-        return new ProviderChatClient(chat, $"{scheme} {endpoint} model {model}", translate: null, owned: httpClient);
+        return new ProviderChatClient(chat, $"{scheme} {endpoint} model {model}", translate: null, httpClient);
     }
 }

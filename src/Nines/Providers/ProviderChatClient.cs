@@ -12,9 +12,9 @@ internal sealed class ProviderChatClient : DelegatingChatClient
 {
     private readonly string _note;
     private readonly Func<Exception, ProviderResponseCapture, Exception?>? _translate;
-    private readonly IDisposable? _owned;
+    private readonly IDisposable?[] _owned;
 
-    public ProviderChatClient(IChatClient inner, string note, Func<Exception, ProviderResponseCapture, Exception?>? translate = null, IDisposable? owned = null)
+    public ProviderChatClient(IChatClient inner, string note, Func<Exception, ProviderResponseCapture, Exception?>? translate, params IDisposable?[] owned)
         : base(inner)
     {
         _note = note;
@@ -76,7 +76,10 @@ internal sealed class ProviderChatClient : DelegatingChatClient
     {
         if (disposing)
         {
-            _owned?.Dispose();
+            foreach (var owned in _owned)
+            {
+                owned?.Dispose();
+            }
         }
 
         base.Dispose(disposing);
