@@ -38,6 +38,43 @@ public static class ProviderErrors
         return TryGetStatusCore(exception, timeProvider, 0, out status, out retryAfter);
     }
 
+    /// <summary>
+    /// Finds a transport failure without an HTTP response (connection refused or reset, DNS, TLS, a response that ended
+    /// early) in <paramref name="exception"/> or its inner exceptions. Both SDKs wrap these: the OpenAI SDK in a
+    /// <see cref="ClientResultException"/> with status 0, the Anthropic SDK in an <see cref="AnthropicIOException"/>.
+    /// </summary>
+    /// <param name="exception">The exception a model call threw.</param>
+    /// <param name="error">The transport error, when the method returns <see langword="true"/>.</param>
+    /// <returns><see langword="true"/> when an <see cref="HttpRequestException"/> without a status code was found.</returns>
+    public static bool TryGetTransportError(Exception exception, out HttpRequestError error)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is HttpRequestException { StatusCode: null } http)
+            {
+                error = http.HttpRequestError;
+                return true;
+            }
+
+            if (current is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+            {
+                foreach (var inner in aggregate.InnerExceptions)
+                {
+                    if (TryGetTransportError(inner, out error))
+                    {
+                        return true;
+                    }
+                }
+
+                break;
+            }
+        }
+
+        error = HttpRequestError.Unknown;
+        return false;
+    }
+
     /// <summary>Parses a <c>Retry-After</c> header value: delay-seconds (such as <c>"2"</c> or <c>"1.5"</c>) or an HTTP date.</summary>
     /// <param name="value">The header value.</param>
     /// <param name="timeProvider">The clock used for the HTTP-date form. The default value is <see cref="TimeProvider.System"/>.</param>

@@ -73,15 +73,22 @@ public sealed class FakeHttpServer : IAsyncDisposable
         _received.Dispose();
     }
 
+    /// <summary>A port on 127.0.0.1 that nothing listens on (for connection-refused tests).</summary>
+    public static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
     private static (HttpListener Listener, Uri BaseUrl) StartListener()
     {
         for (var attempt = 0; ; attempt++)
         {
             // HttpListener cannot bind port 0, so borrow a free port from the OS first.
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
+            var port = FreePort();
 
             var baseUrl = new Uri($"http://127.0.0.1:{port}/");
             var listener = new HttpListener();

@@ -187,6 +187,24 @@ public sealed class AnthropicProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetResponseAsync_ConnectionRefused_IsTransportErrorWithoutStatus()
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ANTHROPIC_API_KEY"] = "sk",
+            ["ANTHROPIC_BASE_URL"] = $"http://127.0.0.1:{FakeHttpServer.FreePort()}",
+        };
+        using var client = ModelFactory.Create("anthropic:m", new ModelFactoryOptions { GetEnvironmentVariable = n => env.GetValueOrDefault(n), HttpHandler = new SocketsHttpHandler() });
+
+        var error = await Record.ExceptionAsync(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.NotNull(error);
+        Assert.False(ProviderErrors.TryGetStatus(error, out _, out _), error.ToString());
+        Assert.True(ProviderErrors.TryGetTransportError(error, out var transport), error.ToString());
+        Assert.Equal(HttpRequestError.ConnectionError, transport);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_ServerNeverAnswers_CancelledByToken()
     {
         _server.Enqueue(FakeHttpReply.NeverAnswer());

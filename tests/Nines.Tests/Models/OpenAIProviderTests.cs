@@ -163,6 +163,35 @@ public sealed class OpenAIProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetResponseAsync_429WithRetryAfterMs_PrefersMilliseconds()
+    {
+        var reply = FakeHttpReply.Error(429, OpenAIWireFormat.Error("rate_limit_exceeded", "Slow down."), retryAfter: "9");
+        reply.Headers["retry-after-ms"] = "1500";
+        _server.Enqueue(reply);
+        using var client = CreateClient("openai-compatible");
+
+        var error = await Assert.ThrowsAsync<ClientResultException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.True(ProviderErrors.TryGetStatus(error, out _, out var retryAfter));
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), retryAfter);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ConnectionRefused_IsTransportErrorWithoutStatus()
+    {
+        var port = FakeHttpServer.FreePort();
+        var env = new Dictionary<string, string> { ["OPENAI_API_KEY"] = "sk", ["OPENAI_BASE_URL"] = $"http://127.0.0.1:{port}/v1" };
+        using var client = ModelFactory.Create("openai:m", new ModelFactoryOptions { GetEnvironmentVariable = n => env.GetValueOrDefault(n), HttpHandler = new SocketsHttpHandler() });
+
+        var error = await Record.ExceptionAsync(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
+
+        Assert.NotNull(error);
+        Assert.False(ProviderErrors.TryGetStatus(error, out _, out _), error.ToString());
+        Assert.True(ProviderErrors.TryGetTransportError(error, out var transport), error.ToString());
+        Assert.Equal(HttpRequestError.ConnectionError, transport);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_ServerNeverAnswers_CancelledByToken()
     {
         _server.Enqueue(FakeHttpReply.NeverAnswer());
