@@ -216,7 +216,8 @@ public sealed class OpenAIProviderTests : IAsyncLifetime
 
         var error = await Record.ExceptionAsync(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
 
-        Assert.NotNull(error);
+        // Both SDKs surface the parse failure; a silently empty ChatResponse would be the bug.
+        Assert.IsAssignableFrom<JsonException>(error);
         Assert.Single(_server.Requests);
     }
 
