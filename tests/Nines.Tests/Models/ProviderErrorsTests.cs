@@ -1,4 +1,5 @@
 using System.Net;
+using Anthropic.Exceptions;
 using Microsoft.Extensions.Time.Testing;
 using Nines.Models;
 
@@ -44,6 +45,19 @@ public sealed class ProviderErrorsTests
         Assert.True(ProviderErrors.TryGetStatus(error, out var status, out var retryAfter));
         Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
         Assert.Equal(TimeSpan.FromSeconds(1), retryAfter);
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData((HttpStatusCode)529)]
+    public void TryGetStatus_AnthropicApiExceptionFromSdk_ReturnsStatusWithoutHint(HttpStatusCode code)
+    {
+        var error = AnthropicExceptionFactory.CreateApiException(code, """{"type":"error","error":{"type":"api_error","message":"x"}}""");
+
+        Assert.True(ProviderErrors.TryGetStatus(error, out var status, out var retryAfter));
+        Assert.Equal(code, status);
+        Assert.Null(retryAfter);
     }
 
     [Theory]
