@@ -224,7 +224,9 @@ public static class ReliabilityMath
 
         // t^(-1/s) - 1 = expm1(-ln(t)/s): precise even when s is in the millions and the quantity is ~1e-8.
         var allowedOdds = ExpM1(-Math.Log(target) / steps);
-        var logRatio = Math.Log(1 - p) - Math.Log(p);
+        // ln(q/p) = log1p((q - p)/p): keeps its relative precision as p approaches ½, where k grows large.
+        var q = 1 - p;
+        var logRatio = Log1P((q - p) / p);
         var estimate = Math.Ceiling(Math.Log(allowedOdds) / logRatio);
         if (estimate >= int.MaxValue)
         {
@@ -239,6 +241,14 @@ public static class ReliabilityMath
         // Guard the rounding at the boundary with the same computation callers use to check the result.
         while (!Meets(k))
         {
+            if (k == int.MaxValue)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(p),
+                    p,
+                    $"Per-sample accuracy {p} is so close to 0.5 that the margin needed for {steps} steps at target {target} exceeds {int.MaxValue}.");
+            }
+
             k++;
         }
 

@@ -61,7 +61,7 @@ public class ReliabilityMathTests
     [Fact]
     public void KMin_Property_IsMinimalMarginThatMeetsTarget()
     {
-        Gen.Select(Gen.Double[0.51, 0.9999], Gen.Long[1, 10_000_000], Gen.Double[0.01, 0.9999])
+        Gen.Select(Gen.Double[0.5001, 0.9999], Gen.Long[1, 10_000_000], Gen.Double[0.01, 0.9999])
             .Sample((p, steps, target) =>
             {
                 var k = ReliabilityMath.KMin(p, steps, target);
@@ -208,6 +208,25 @@ public class ReliabilityMathTests
         Gen.Select(Gen.Double[0.0, 1.0], Gen.Int[1, 200]).Sample((p, m) =>
         {
             Assert.Equal(ReliabilityMath.MajorityOfN(p, (2 * m) - 1), ReliabilityMath.MajorityOfN(p, 2 * m), 10);
+        });
+    }
+
+    [Fact]
+    public void MajorityOfN_Property_WinAndLossSumToOne()
+    {
+        Gen.Select(Gen.Double[0.0, 1.0], Gen.Int[1, 5_000]).Sample((p, n) =>
+        {
+            Assert.Equal(1.0, ReliabilityMath.MajorityOfN(p, n) + ReliabilityMath.MajorityOfN(1 - p, n), 12);
+        });
+    }
+
+    [Fact]
+    public void MajorityOfN_Property_IncreasingInOddNAboveHalf()
+    {
+        Gen.Select(Gen.Double[0.51, 0.99], Gen.Int[0, 500]).Sample((p, m) =>
+        {
+            var n = (2 * m) + 1;
+            Assert.True(ReliabilityMath.MajorityOfN(p, n + 2) >= ReliabilityMath.MajorityOfN(p, n));
         });
     }
 
