@@ -205,7 +205,7 @@ public static class ReliabilityMath
             throw new ArgumentOutOfRangeException(
                 nameof(p),
                 p,
-                $"Per-sample accuracy must be greater than 0.5 and at most 1 (got {p}): voting cannot help when a sample is no better than a coin. Use a stronger model or split the step until a single sample is right more often than not.");
+                FormattableString.Invariant($"Per-sample accuracy must be greater than 0.5 and at most 1 (got {p}): voting cannot help when a sample is no better than a coin. Use a stronger model or split the step until a single sample is right more often than not."));
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
@@ -214,7 +214,7 @@ public static class ReliabilityMath
             throw new ArgumentOutOfRangeException(
                 nameof(target),
                 target,
-                $"The target success probability must be strictly between 0 and 1 (got {target}).");
+                FormattableString.Invariant($"The target success probability must be strictly between 0 and 1 (got {target})."));
         }
 
         if (p == 1)
@@ -233,7 +233,7 @@ public static class ReliabilityMath
             throw new ArgumentOutOfRangeException(
                 nameof(p),
                 p,
-                $"Per-sample accuracy {p} is so close to 0.5 that the margin needed for {steps} steps at target {target} exceeds {int.MaxValue}.");
+                FormattableString.Invariant($"Per-sample accuracy {p} is so close to 0.5 that the margin needed for {steps} steps at target {target} exceeds {int.MaxValue}."));
         }
 
         var k = Math.Max(1, (int)estimate);
@@ -246,7 +246,7 @@ public static class ReliabilityMath
                 throw new ArgumentOutOfRangeException(
                     nameof(p),
                     p,
-                    $"Per-sample accuracy {p} is so close to 0.5 that the margin needed for {steps} steps at target {target} exceeds {int.MaxValue}.");
+                    FormattableString.Invariant($"Per-sample accuracy {p} is so close to 0.5 that the margin needed for {steps} steps at target {target} exceeds {int.MaxValue}."));
             }
 
             k++;
@@ -328,19 +328,19 @@ public static class ReliabilityMath
     {
         if (double.IsNaN(nines) || nines <= 0 || double.IsInfinity(nines))
         {
-            throw new ArgumentOutOfRangeException(nameof(nines), nines, $"The number of nines must be a positive finite number (got {nines}).");
+            throw new ArgumentOutOfRangeException(nameof(nines), nines, FormattableString.Invariant($"The number of nines must be a positive finite number (got {nines})."));
         }
 
         if (double.IsNaN(confidence) || confidence <= 0 || confidence >= 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(confidence), confidence, $"The confidence must be strictly between 0 and 1 (got {confidence}).");
+            throw new ArgumentOutOfRangeException(nameof(confidence), confidence, FormattableString.Invariant($"The confidence must be strictly between 0 and 1 (got {confidence})."));
         }
 
         var failureRate = Math.Pow(10, -nines);
         var trials = Math.Ceiling(Log1P(-confidence) / Log1P(-failureRate));
         if (trials >= long.MaxValue)
         {
-            throw new ArgumentOutOfRangeException(nameof(nines), nines, $"Demonstrating {nines} nines takes more than {long.MaxValue} trials.");
+            throw new ArgumentOutOfRangeException(nameof(nines), nines, FormattableString.Invariant($"Demonstrating {nines} nines takes more than {long.MaxValue} trials."));
         }
 
         return Math.Max(1, (long)trials);
@@ -426,7 +426,7 @@ public static class ReliabilityMath
     {
         if (double.IsNaN(value) || value < 0 || value > 1)
         {
-            throw new ArgumentOutOfRangeException(name, value, $"A probability must be between 0 and 1 (got {value}).");
+            throw new ArgumentOutOfRangeException(name, value, FormattableString.Invariant($"A probability must be between 0 and 1 (got {value})."));
         }
     }
 }

@@ -13,8 +13,3 @@ internal static class CliTestRunner
         return new CliRunResult(exitCode, output.ToString(), error.ToString());
     }
 }
-
-internal sealed record CliRunResult(int ExitCode, string Out, string Error)
-{
-    public string[] ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-}
