@@ -1,1 +1,3 @@
-return 0;
+using Nines.Cli;
+
+return await NinesCommandLine.InvokeAsync(args, CliConsole.CreateSystem(), handleProcessTermination: true).ConfigureAwait(false);
