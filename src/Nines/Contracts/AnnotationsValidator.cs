@@ -62,18 +62,7 @@ internal static class AnnotationsValidator
         var shape = _shapes.GetOrAdd((type, options.PropertyNamingPolicy), static key => TypeShape.Create(key.Item1, key.Item2));
         if (shape.HasAnnotations)
         {
-            var results = new List<ValidationResult>();
-            if (!Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))
-            {
-                foreach (var result in results)
-                {
-                    var members = result.MemberNames.ToList();
-                    var where = members.Count == 0
-                        ? path
-                        : string.Join(", ", members.Select(m => $"{path}.{shape.JsonName(m)}"));
-                    errors.Add($"{where}: {result.ErrorMessage}");
-                }
-            }
+            ValidateObject(value, shape, path, errors);
         }
 
         foreach (var property in shape.Nested)
@@ -86,6 +75,89 @@ internal static class AnnotationsValidator
         }
     }
 
+    /// <summary>
+    /// Follows <see cref="Validator.TryValidateObject(object, ValidationContext, ICollection{ValidationResult}?, bool)"/>
+    /// with all properties: per property [Required] first (and nothing else when it fails), then its other attributes; class
+    /// attributes only when every property passed; <see cref="IValidatableObject"/> only when those passed too. It reads
+    /// cached attributes instead of going through TypeDescriptor, because this runs on every accepted reply.
+    /// </summary>
+    private static void ValidateObject(object value, TypeShape shape, string path, List<string> errors)
+    {
+        var before = errors.Count;
+        foreach (var rule in shape.Rules)
+        {
+            var propertyValue = rule.Property.GetValue(value);
+            if (rule.Required is { } required && !Passes(required, propertyValue, value, rule, path, errors))
+            {
+                continue;
+            }
+
+            foreach (var attribute in rule.Others)
+            {
+                Passes(attribute, propertyValue, value, rule, path, errors);
+            }
+        }
+
+        if (errors.Count > before || (shape.ClassAttributes.Length == 0 && value is not IValidatableObject))
+        {
+            return;
+        }
+
+        var context = new ValidationContext(value);
+        foreach (var attribute in shape.ClassAttributes)
+        {
+            var result = attribute.GetValidationResult(value, context);
+            if (result != ValidationResult.Success && result is not null)
+            {
+                Report(result, shape, path, errors);
+            }
+        }
+
+        if (errors.Count == before && value is IValidatableObject validatable)
+        {
+            foreach (var result in validatable.Validate(context))
+            {
+                if (result != ValidationResult.Success && result is not null)
+                {
+                    Report(result, shape, path, errors);
+                }
+            }
+        }
+    }
+
+    private static bool Passes(ValidationAttribute attribute, object? propertyValue, object owner, PropertyRule rule, string path, List<string> errors)
+    {
+        string? message = null;
+        if (attribute.RequiresValidationContext)
+        {
+            var context = new ValidationContext(owner) { MemberName = rule.Property.Name, DisplayName = rule.DisplayName };
+            var result = attribute.GetValidationResult(propertyValue, context);
+            if (result != ValidationResult.Success && result is not null)
+            {
+                message = result.ErrorMessage;
+            }
+        }
+        else if (!attribute.IsValid(propertyValue))
+        {
+            message = attribute.FormatErrorMessage(rule.DisplayName);
+        }
+
+        if (message is null)
+        {
+            return true;
+        }
+
+        errors.Add($"{path}.{rule.JsonName}: {message}");
+        return false;
+    }
+
+    private static void Report(ValidationResult result, TypeShape shape, string path, List<string> errors)
+    {
+        var members = result.MemberNames.ToList();
+        var where = members.Count == 0 ? path : string.Join(", ", members.Select(m => $"{path}.{shape.JsonName(m)}"));
+        errors.Add($"{where}: {result.ErrorMessage}");
+    }
+
     private static bool IsLeaf(Type type) =>
         type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTime)
         || type == typeof(DateTimeOffset) || type == typeof(DateOnly) || type == typeof(TimeOnly) || type == typeof(TimeSpan)
@@ -93,16 +165,24 @@ internal static class AnnotationsValidator
 
     private sealed record NestedProperty(PropertyInfo Getter, string JsonName);
 
+    private sealed record PropertyRule(PropertyInfo Property, string JsonName, string DisplayName, RequiredAttribute? Required, ValidationAttribute[] Others);
+
     private sealed class TypeShape
     {
         private readonly Dictionary<string, string> _jsonNames;
 
-        private TypeShape(Dictionary<string, string> jsonNames, List<NestedProperty> nested, bool hasAnnotations)
+        private TypeShape(Dictionary<string, string> jsonNames, List<NestedProperty> nested, PropertyRule[] rules, ValidationAttribute[] classAttributes, bool validatable)
         {
             _jsonNames = jsonNames;
             Nested = nested;
-            HasAnnotations = hasAnnotations;
+            Rules = rules;
+            ClassAttributes = classAttributes;
+            HasAnnotations = rules.Length > 0 || classAttributes.Length > 0 || validatable;
         }
+
+        public PropertyRule[] Rules { get; }
+
+        public ValidationAttribute[] ClassAttributes { get; }
 
         public List<NestedProperty> Nested { get; }
 
@@ -114,8 +194,7 @@ internal static class AnnotationsValidator
         {
             var names = new Dictionary<string, string>(StringComparer.Ordinal);
             var nested = new List<NestedProperty>();
-            var hasAnnotations = typeof(IValidatableObject).IsAssignableFrom(type)
-                || type.GetCustomAttributes<ValidationAttribute>(inherit: true).Any();
+            var rules = new List<PropertyRule>();
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
             {
                 if (property.GetIndexParameters().Length > 0 || property.GetMethod is null)
@@ -127,7 +206,15 @@ internal static class AnnotationsValidator
                     ?? policy?.ConvertName(property.Name)
                     ?? property.Name;
                 names[property.Name] = jsonName;
-                hasAnnotations |= property.GetCustomAttributes<ValidationAttribute>(inherit: true).Any();
+                var attributes = property.GetCustomAttributes<ValidationAttribute>(inherit: true).ToArray();
+                if (attributes.Length > 0)
+                {
+                    var display = property.GetCustomAttribute<DisplayAttribute>()?.GetName()
+                        ?? property.GetCustomAttribute<System.ComponentModel.DisplayNameAttribute>()?.DisplayName
+                        ?? property.Name;
+                    rules.Add(new PropertyRule(
+                        property, jsonName, display, attributes.OfType<RequiredAttribute>().FirstOrDefault(), [.. attributes.Where(a => a is not RequiredAttribute)]));
+                }
 
                 var propertyType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
                 if (!IsLeaf(propertyType))
@@ -136,7 +223,12 @@ internal static class AnnotationsValidator
                 }
             }
 
-            return new TypeShape(names, nested, hasAnnotations);
+            return new TypeShape(
+                names,
+                nested,
+                [.. rules],
+                [.. type.GetCustomAttributes<ValidationAttribute>(inherit: true)],
+                typeof(IValidatableObject).IsAssignableFrom(type));
         }
     }
 }

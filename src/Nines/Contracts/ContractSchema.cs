@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Json.Schema;
 using Microsoft.Extensions.AI;
 
 namespace Nines.Contracts;
@@ -14,7 +13,7 @@ internal sealed class ContractSchema
 {
     private static readonly ConcurrentDictionary<(Type, JsonSerializerOptions), ContractSchema> _cache = new();
 
-    private ContractSchema(JsonElement schema, JsonSchema compiled, bool wrapped)
+    private ContractSchema(JsonElement schema, CompiledSchema compiled, bool wrapped)
     {
         Schema = schema;
         Compiled = compiled;
@@ -24,8 +23,8 @@ internal sealed class ContractSchema
     /// <summary>Gets the schema sent to the model.</summary>
     public JsonElement Schema { get; }
 
-    /// <summary>Gets the compiled validator for <see cref="Schema"/>.</summary>
-    public JsonSchema Compiled { get; }
+    /// <summary>Gets the compiled validators for <see cref="Schema"/>.</summary>
+    public CompiledSchema Compiled { get; }
 
     /// <summary>
     /// Gets a value indicating whether the type's own schema is not an object (a list, a number, a string) and was wrapped
@@ -52,7 +51,7 @@ internal sealed class ContractSchema
             schema = JsonSerializer.SerializeToElement(wrapper, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonObject)));
         }
 
-        return new ContractSchema(schema, JsonSchema.FromText(schema.GetRawText()), wrapped);
+        return new ContractSchema(schema, CompiledSchema.Create(schema), wrapped);
     }
 
     private static bool IsObjectSchema(JsonElement schema) =>

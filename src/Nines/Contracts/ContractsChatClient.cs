@@ -109,7 +109,7 @@ internal sealed class ContractsChatClient : DelegatingChatClient
     }
 
     private (FailureCategory Category, IReadOnlyList<string> Errors, int Repairs) Inspect(
-        ChatResponse response, string text, bool expectJson, Json.Schema.JsonSchema? schema)
+        ChatResponse response, string text, bool expectJson, CompiledSchema? schema)
     {
         var category = ReplyInspector.CheckEnvelope(response, text, expectJson, _refusalPhrases, out var error);
         if (category != FailureCategory.None || !expectJson)

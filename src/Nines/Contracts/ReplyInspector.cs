@@ -15,7 +15,7 @@ namespace Nines.Contracts;
 internal static class ReplyInspector
 {
     private static readonly EvaluationOptions _listOutput = new() { OutputFormat = OutputFormat.List };
-    private static readonly ConcurrentDictionary<string, JsonSchema> _schemas = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, CompiledSchema> _schemas = new(StringComparer.Ordinal);
 
     /// <summary>Checks what every reply must satisfy, JSON or not: no refusal, not truncated, not empty.</summary>
     /// <returns><see cref="FailureCategory.None"/> when the envelope is fine.</returns>
@@ -127,9 +127,14 @@ internal static class ReplyInspector
     }
 
     /// <summary>Validates <paramref name="instance"/> against <paramref name="schema"/>, one message per failing location.</summary>
-    public static void Validate(JsonSchema schema, JsonElement instance, List<string> errors)
+    public static void Validate(CompiledSchema schema, JsonElement instance, List<string> errors)
     {
-        var results = schema.Evaluate(instance, _listOutput);
+        if (schema.Fast?.IsValid(instance) == true)
+        {
+            return;
+        }
+
+        var results = schema.Full.Evaluate(instance, _listOutput);
         if (results.IsValid)
         {
             return;
@@ -143,7 +148,7 @@ internal static class ReplyInspector
     }
 
     /// <summary>Returns the compiled form of a schema, cached by its text so each distinct schema is built once.</summary>
-    public static JsonSchema GetCompiledSchema(JsonElement schema)
+    public static CompiledSchema GetCompiledSchema(JsonElement schema)
     {
         var text = schema.GetRawText();
         if (_schemas.TryGetValue(text, out var compiled))
@@ -157,7 +162,7 @@ internal static class ReplyInspector
             _schemas.Clear();
         }
 
-        compiled = JsonSchema.FromText(text);
+        compiled = CompiledSchema.Create(schema);
         return _schemas.GetOrAdd(text, compiled);
     }
 
