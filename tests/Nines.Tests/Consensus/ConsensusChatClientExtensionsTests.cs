@@ -77,25 +77,14 @@ public sealed class ConsensusChatClientExtensionsTests
     [Fact]
     public async Task VoteAsync_RedFlags_DiscardedResampledAndCounted()
     {
-        var client = Answering(
-            "not json at all",
-            A("Paris"),
-            A(new string('x', 400)),
-            A("FORBIDDEN"),
-            """{"city":1}""",
-            A("Paris"),
-            A("Paris"));
+        var texts = new[] { "not json at all", A("Paris"), A(new string('x', 400)), A("FORBIDDEN"), """{"city":1}""", A("Paris"), A("Paris") };
+        var client = new ConsensusTestChatClient { OnGetResponse = (n, _, _) => Reply(texts[n - 1], outputTokens: n == 3 ? 120 : 5) };
         var options = Sequential(o =>
         {
             o.K = 3;
             o.MaxOutputTokens = 50;
             o.RedFlag = r => r.Text.Contains("FORBIDDEN", StringComparison.Ordinal) ? "mentions a forbidden word" : null;
         });
-        client.OnGetResponse = (n, _, _) =>
-        {
-            var texts = new[] { "not json at all", A("Paris"), A(new string('x', 400)), A("FORBIDDEN"), """{"city":1}""", A("Paris"), A("Paris") };
-            return Reply(texts[n - 1], outputTokens: n == 3 ? 120 : 5);
-        };
 
         var result = await client.VoteAsync<Answer>("Capital?", options);
 
@@ -111,7 +100,9 @@ public sealed class ConsensusChatClientExtensionsTests
         Assert.Equal("mentions a forbidden word", result.RedFlags[2].Detail);
         Assert.Equal(RedFlagReason.Contract, result.RedFlags[3].Reason);
         Assert.Equal(FailureCategory.SchemaViolation, result.RedFlags[3].Category);
-        Assert.Equal(2, result.RedFlagsByReason.Count(r => r.Value == 1) - 2);
+        Assert.Equal(
+            new Dictionary<RedFlagReason, int> { [RedFlagReason.Format] = 1, [RedFlagReason.TokenCap] = 1, [RedFlagReason.Caller] = 1, [RedFlagReason.Contract] = 1 },
+            result.RedFlagsByReason);
     }
 
     [Fact]
