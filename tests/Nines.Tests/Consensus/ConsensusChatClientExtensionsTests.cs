@@ -220,6 +220,18 @@ public sealed class ConsensusChatClientExtensionsTests
     }
 
     [Fact]
+    public async Task VoteAsync_CustomSerializerOptions_KeysWithThem()
+    {
+        var contract = new Contract<Answer> { SerializerOptions = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) };
+        var client = Answering(A("Oslo"), """{ "city" : "Oslo " }""");
+
+        var result = await client.VoteAsync("Capital?", Sequential(o => o.K = 2), contract);
+
+        Assert.Equal("""{"city":"Oslo"}""", result.WinnerKey);
+        Assert.Equal(2, result.Votes[result.WinnerKey]);
+    }
+
+    [Fact]
     public async Task VoteAsync_Usage_SummedAcrossAllSamplesIncludingRedFlagged()
     {
         var client = Answering("broken", A("Paris"), A("Paris"));

@@ -180,6 +180,22 @@ public sealed class ContractTests
     }
 
     [Fact]
+    public void Check_CustomSerializerOptions_UsedForSchemaAndValue()
+    {
+        var contract = new Contract<TestInvoice>
+        {
+            SerializerOptions = new System.Text.Json.JsonSerializerOptions { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower },
+        };
+        const string json = """{"number":"INV-9","customer":"","total":0,"lines":[]}""";
+
+        var check = contract.Check(json);
+
+        Assert.Equal(FailureCategory.SchemaViolation, check.Category);
+        Assert.Contains(check.Errors, e => e.StartsWith("$.customer:", StringComparison.Ordinal));
+        Assert.True(contract.Schema.GetProperty("properties").TryGetProperty("number", out _));
+    }
+
+    [Fact]
     public void MaxAttempts_BelowOne_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new Contract<TestInvoice> { MaxAttempts = 0 });
