@@ -26,7 +26,7 @@ namespace Nines.Resilience;
 /// </remarks>
 public static class TransientFailures
 {
-    private const int MaxDepth = 8;
+    private const int _maxDepth = 8;
     private static readonly ConcurrentDictionary<Type, Func<Exception, int?>?> _statusAdapters = new();
 
     /// <summary>Returns the failure category of <paramref name="exception"/>.</summary>
@@ -38,7 +38,7 @@ public static class TransientFailures
 
         // Polly's and Nines' own exceptions say what they are; look at them before any status code.
         var level = 0;
-        for (Exception? e = exception; e is not null && level < MaxDepth; e = Unwrap(e), level++)
+        for (Exception? e = exception; e is not null && level < _maxDepth; e = Unwrap(e), level++)
         {
             switch (e)
             {
@@ -68,7 +68,7 @@ public static class TransientFailures
         }
 
         var depth = 0;
-        for (Exception? e = exception; e is not null && depth < MaxDepth; e = Unwrap(e), depth++)
+        for (Exception? e = exception; e is not null && depth < _maxDepth; e = Unwrap(e), depth++)
         {
             switch (e)
             {
@@ -121,7 +121,7 @@ public static class TransientFailures
     {
         ArgumentNullException.ThrowIfNull(exception);
         var depth = 0;
-        for (Exception? e = exception; e is not null && depth < MaxDepth; e = Unwrap(e), depth++)
+        for (Exception? e = exception; e is not null && depth < _maxDepth; e = Unwrap(e), depth++)
         {
             int? status = e switch
             {
@@ -155,7 +155,7 @@ public static class TransientFailures
     {
         ArgumentNullException.ThrowIfNull(exception);
         var depth = 0;
-        for (Exception? e = exception; e is not null && depth < MaxDepth; e = Unwrap(e), depth++)
+        for (Exception? e = exception; e is not null && depth < _maxDepth; e = Unwrap(e), depth++)
         {
             TimeSpan? hint = e switch
             {
