@@ -431,12 +431,11 @@ public sealed class ResilienceChatClient : DelegatingChatClient
             var (limit, option) = limiter == "tokens"
                 ? (_limiters.TokenLimit, nameof(ResilienceOptions.TokensPerMinute))
                 : (_limiters.RequestLimit, nameof(ResilienceOptions.RequestsPerMinute));
-            var wait = rejected.RetryAfter is { } after ? $"wait {after}, " : string.Empty;
+            var retryAfter = _limiters.UntilNextWindow;
+            var wait = $"wait {retryAfter:g} for the window to refill, ";
             var message = $"The client-side limit of {limit} {limiter} per minute for '{_slots[0].Name}' was reached, so the call was not sent. " +
                 $"To fix it: {wait}raise {option}, or set RateLimitQueueLimit above 0 to queue calls instead of rejecting them.";
-            return rejected.RetryAfter is { } retryAfter
-                ? new RateLimiterRejectedException(message, retryAfter, exception)
-                : new RateLimiterRejectedException(message, exception);
+            return new RateLimiterRejectedException(message, retryAfter, rejected);
         }
 
         // Preserve the original exception (and its stack) for everything else.
@@ -622,6 +621,8 @@ public sealed class ResilienceChatClient : DelegatingChatClient
 
             var slot = _slots[args.AttemptNumber % _slots.Length];
             var context = args.ActionContext;
+            call.AddHedge();
+            _metrics.HedgedAttempts.Add(1, new KeyValuePair<string, object?>(ResilienceMetrics.ModelTag, slot.Name));
             return async () =>
             {
                 var outcome = await slot.AttemptPipeline.ExecuteOutcomeAsync(AttemptAsync, context, (call, slot)).ConfigureAwait(false);
@@ -632,12 +633,6 @@ public sealed class ResilienceChatClient : DelegatingChatClient
 
                 return outcome;
             };
-        },
-        OnHedging = args =>
-        {
-            GetCall(args.PrimaryContext)?.AddHedge();
-            _metrics.HedgedAttempts.Add(1, new KeyValuePair<string, object?>(ResilienceMetrics.ModelTag, _slots[args.AttemptNumber % _slots.Length].Name));
-            return default;
         },
     };
 }

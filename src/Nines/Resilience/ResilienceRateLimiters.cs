@@ -10,6 +10,8 @@ internal sealed class ResilienceRateLimiters : IDisposable
 {
     private static readonly TimeSpan _window = TimeSpan.FromMinutes(1);
     private readonly ITimer _timer;
+    private readonly TimeProvider _timeProvider;
+    private long _windowStartTimestamp;
 
     public ResilienceRateLimiters(int? requestsPerMinute, int? tokensPerMinute, int queueLimit, TimeProvider timeProvider)
     {
@@ -19,6 +21,8 @@ internal sealed class ResilienceRateLimiters : IDisposable
         
         // The token window's queue is counted in tokens, so let it hold queueLimit full-size requests.
         Tokens = tokensPerMinute is int t ? Create(t, (int)Math.Min(int.MaxValue, (long)queueLimit * t)) : null;
+        _timeProvider = timeProvider;
+        _windowStartTimestamp = timeProvider.GetTimestamp();
         _timer = timeProvider.CreateTimer(static s => ((ResilienceRateLimiters)s!).Replenish(), this, _window, _window);
     }
 
@@ -30,6 +34,16 @@ internal sealed class ResilienceRateLimiters : IDisposable
 
     public int TokenLimit { get; }
 
+    /// <summary>Gets how long until the current window ends and the limits refill.</summary>
+    public TimeSpan UntilNextWindow
+    {
+        get
+        {
+            var left = _window - _timeProvider.GetElapsedTime(Interlocked.Read(ref _windowStartTimestamp));
+            return left < TimeSpan.Zero ? TimeSpan.Zero : left;
+        }
+    }
+
     public void Dispose()
     {
         _timer.Dispose();
@@ -40,7 +54,9 @@ internal sealed class ResilienceRateLimiters : IDisposable
     private static FixedWindowRateLimiter Create(int limit, int queueLimit) => new(new FixedWindowRateLimiterOptions
     {
         PermitLimit = limit,
-        Window = _window,
+        // The limiter's own replenishment runs on the wall clock (even in manual mode it checks that a window
+        // has elapsed), so it gets a one-tick window and the TimeProvider timer decides when a minute has passed.
+        Window = TimeSpan.FromTicks(1),
         AutoReplenishment = false,
         QueueLimit = queueLimit,
         QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
@@ -48,6 +64,7 @@ internal sealed class ResilienceRateLimiters : IDisposable
 
     private void Replenish()
     {
+        Interlocked.Exchange(ref _windowStartTimestamp, _timeProvider.GetTimestamp());
         Requests?.TryReplenish();
         Tokens?.TryReplenish();
     }
