@@ -84,13 +84,22 @@ public sealed class ResilienceChatClient : DelegatingChatClient
             ? _slots[0].AttemptPipeline
             : NewBuilder(_slots[0].Name).AddRetry(CreateRetryOptions()).AddPipeline(_slots[0].AttemptPipeline).Build();
 
-        _streamingPipeline = NewBuilder(_slots[0].Name).AddTimeout(CreateTotalTimeoutOptions()).Build();
+        // Without fallbacks the whole call is one Polly pipeline (total timeout → [hedging] → retry → breaker →
+        // attempt timeout) run straight on the attempt: no chain loop, one pipeline entry fewer on the hot path.
+        var streaming = NewBuilder(_slots[0].Name).AddTimeout(CreateTotalTimeoutOptions());
         var unary = NewBuilder(_slots[0].Name).AddTimeout(CreateTotalTimeoutOptions());
         if (options.EnableHedging)
         {
             unary.AddHedging(CreateHedgingOptions());
         }
 
+        if (_slots.Length == 1)
+        {
+            streaming.AddPipeline(_primaryPipeline);
+            unary.AddPipeline(_primaryPipeline);
+        }
+
+        _streamingPipeline = streaming.Build();
         _unaryPipeline = unary.Build();
     }
 
@@ -107,7 +116,7 @@ public sealed class ResilienceChatClient : DelegatingChatClient
         Outcome<ChatResponse> outcome;
         try
         {
-            outcome = await _unaryPipeline.ExecuteOutcomeAsync(RunChainAsync, context, call).ConfigureAwait(false);
+            outcome = await ExecuteAsync(_unaryPipeline, context, call).ConfigureAwait(false);
         }
         finally
         {
@@ -137,7 +146,7 @@ public sealed class ResilienceChatClient : DelegatingChatClient
         Outcome<ChatResponse> outcome;
         try
         {
-            outcome = await _streamingPipeline.ExecuteOutcomeAsync(RunChainAsync, context, call).ConfigureAwait(false);
+            outcome = await ExecuteAsync(_streamingPipeline, context, call).ConfigureAwait(false);
         }
         finally
         {
@@ -216,6 +225,11 @@ public sealed class ResilienceChatClient : DelegatingChatClient
 
     private static ResilienceCallState? GetCall(ResilienceContext context) =>
         context.Properties.TryGetValue(_callKey, out var call) ? call : null;
+
+    private ValueTask<Outcome<ChatResponse>> ExecuteAsync(ResiliencePipeline<ChatResponse> pipeline, ResilienceContext context, ResilienceCallState call) =>
+        _slots.Length == 1
+            ? pipeline.ExecuteOutcomeAsync(AttemptAsync, context, (call, _slots[0]))
+            : pipeline.ExecuteOutcomeAsync(RunChainAsync, context, call);
 
     private static async ValueTask<Outcome<ChatResponse>> RunChainAsync(ResilienceContext context, ResilienceCallState call)
     {
