@@ -389,6 +389,41 @@ public sealed class ResilienceChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_HangBeforeFirstUpdate_TimesOutAndIsRetried()
+    {
+        var inner = new ResilienceTestChatClient
+        {
+            OnGetStreamingResponse = (call, ct) => call == 1 ? HangingStream(ct) : ResilienceTestChatClient.Updates(ct, "x"),
+        };
+        using var client = Create(inner, o => o.AttemptTimeout = TimeSpan.FromSeconds(1));
+
+        var task = Collect(client.GetStreamingResponseAsync(_prompt));
+        await WaitUntilAsync(() => inner.Calls == 1, "the first attempt");
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var texts = await WaitAsync(task);
+
+        Assert.Equal(["x"], texts);
+        Assert.Equal(2, inner.Calls);
+
+        static async IAsyncEnumerable<ChatResponseUpdate> HangingStream([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        {
+            await ResilienceTestChatClient.HangAsync(ct);
+            yield break;
+        }
+
+        static async Task<List<string>> Collect(IAsyncEnumerable<ChatResponseUpdate> updates)
+        {
+            var list = new List<string>();
+            await foreach (var update in updates)
+            {
+                list.Add(update.Text);
+            }
+
+            return list;
+        }
+    }
+
+    [Fact]
     public async Task GetStreamingResponseAsync_PrimaryDownBeforeFirstUpdate_FallsOver()
     {
         var primary = new ResilienceTestChatClient("primary")
