@@ -310,6 +310,28 @@ public sealed class ResilienceChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task GetResponseAsync_HedgingWithoutFallbacks_HedgesOnTheSameClient()
+    {
+        var inner = new ResilienceTestChatClient
+        {
+            OnGetResponse = (call, ct) => call == 1 ? ResilienceTestChatClient.HangAsync(ct) : Task.FromResult(ResilienceTestChatClient.Reply("second")),
+        };
+        using var client = Create(inner, o =>
+        {
+            o.EnableHedging = true;
+            o.HedgingDelay = TimeSpan.FromMilliseconds(500);
+        });
+
+        var task = client.GetResponseAsync(_prompt);
+        await WaitUntilAsync(() => inner.Calls == 1, "the first attempt");
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        var response = await WaitAsync(task);
+
+        Assert.Equal("second", response.Text);
+        Assert.Equal(2, inner.Calls);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_BeyondRequestsPerMinute_IsRejectedUntilTheWindowRefills()
     {
         var inner = new ResilienceTestChatClient();
