@@ -496,6 +496,42 @@ public sealed class ResilienceChatClientTests : IDisposable
     }
 
     [Fact]
+    public async Task GetStreamingResponseAsync_CallerCancelsMidStream_PropagatesCancellation()
+    {
+        var inner = new ResilienceTestChatClient { OnGetStreamingResponse = (_, ct) => ResilienceTestChatClient.Updates(ct, "a", "b", "c") };
+        using var client = Create(inner);
+        using var cts = new CancellationTokenSource();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var update in client.GetStreamingResponseAsync(_prompt, cancellationToken: cts.Token))
+            {
+                await cts.CancelAsync();
+            }
+        });
+
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_ReportedUsageAboveEstimate_IsChargedToTheTokenWindow()
+    {
+        var inner = new ResilienceTestChatClient
+        {
+            OnGetResponse = (_, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "long answer"))
+            {
+                Usage = new UsageDetails { TotalTokenCount = 900 },
+            }),
+        };
+        using var client = Create(inner, o => o.TokensPerMinute = 1000);
+
+        // The estimate is only 2 tokens ("hello"), but the reply reported 900: the next 200-token call no longer fits.
+        await client.GetResponseAsync(_prompt);
+        await Assert.ThrowsAsync<RateLimiterRejectedException>(() => client.GetResponseAsync(_prompt, new ChatOptions { MaxOutputTokens = 200 }));
+        Assert.Equal(1, inner.Calls);
+    }
+
+    [Fact]
     public async Task GetResponseAsync_Metrics_CountAttemptsRetriesAndCallsWithTags()
     {
         var inner = new ResilienceTestChatClient
