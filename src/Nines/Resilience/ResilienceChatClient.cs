@@ -35,7 +35,7 @@ public sealed class ResilienceChatClient : DelegatingChatClient
     /// <summary>The key under <see cref="ChatResponse.AdditionalProperties"/> holding which client served the call (an <see cref="int"/>: 0 the primary, n fallback #n); set only when a fallback served it.</summary>
     public const string ServedByPropertyKey = "nines.served_by";
 
-    private const string _oneAttemptNote = "1 attempt";
+    private const string OneAttemptNote = "1 attempt";
     private static readonly ResiliencePropertyKey<ResilienceCallState> _callKey = new("nines.resilience.call");
     private static readonly object[] _boxedCounts = [.. Enumerable.Range(0, 33).Select(static i => (object)i)];
 
@@ -397,7 +397,7 @@ public sealed class ResilienceChatClient : DelegatingChatClient
         var hedges = call.Hedges;
         if (attempts == 1 && call.ServedBy <= 0 && hedges == 0)
         {
-            return _oneAttemptNote;
+            return OneAttemptNote;
         }
 
         var text = new StringBuilder();

@@ -26,7 +26,7 @@ namespace Nines.Resilience;
 /// </remarks>
 public static class TransientFailures
 {
-    private const int _maxDepth = 8;
+    private const int MaxDepth = 8;
     private static readonly ConcurrentDictionary<Type, Func<Exception, int?>?> _statusAdapters = new();
 
     /// <summary>Returns the failure category of <paramref name="exception"/>.</summary>
@@ -38,7 +38,7 @@ public static class TransientFailures
 
         // Polly's and Nines' own exceptions say what they are; look at them before any status code.
         var level = 0;
-        for (Exception? e = exception; e is not null && level < _maxDepth; e = Unwrap(e), level++)
+        for (Exception? e = exception; e is not null && level < MaxDepth; e = Unwrap(e), level++)
         {
             switch (e)
             {
@@ -68,7 +68,7 @@ public static class TransientFailures
         }
 
         var depth = 0;
-        for (Exception? e = exception; e is not null && depth < _maxDepth; e = Unwrap(e), depth++)
+        for (Exception? e = exception; e is not null && depth < MaxDepth; e = Unwrap(e), depth++)
         {
             switch (e)
             {
@@ -120,19 +120,23 @@ public static class TransientFailures
     public static int? GetStatusCode(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        var depth = 0;
-        for (Exception? e = exception; e is not null && depth < _maxDepth; e = Unwrap(e), depth++)
-        {
-            int? status = e switch
-            {
-                HttpRequestException h => (int?)h.StatusCode,
-                ClientResultException c => c.Status is > 0 ? c.Status : c.GetRawResponse()?.Status,
-                AnthropicApiException a => (int)a.StatusCode,
-                OperationCanceledException or AggregateException => null,
-                _ => _statusAdapters.GetOrAdd(e.GetType(), CreateStatusAdapter)?.Invoke(e),
-            };
 
-            if (status is > 0)
+        // The providers' own error shapes (ModelHttpException, HttpRequestException, the OpenAI and Anthropic SDKs)
+        // are read in one place, ProviderErrors; the adapter below covers SDKs this assembly does not know.
+        if (ProviderErrors.TryGetStatus(exception, out var known, out _))
+        {
+            return (int)known;
+        }
+
+        var depth = 0;
+        for (Exception? e = exception; e is not null && depth < MaxDepth; e = Unwrap(e), depth++)
+        {
+            if (e is OperationCanceledException or AggregateException)
+            {
+                continue;
+            }
+
+            if (_statusAdapters.GetOrAdd(e.GetType(), CreateStatusAdapter)?.Invoke(e) is int status and > 0)
             {
                 return status;
             }
@@ -145,7 +149,7 @@ public static class TransientFailures
     /// Returns how long the server asked the client to wait before retrying, from
     /// <see cref="ModelHttpException.RetryAfter"/>, <see cref="RateLimiterRejectedException.RetryAfter"/>, or the
     /// <c>retry-after-ms</c> / <c>Retry-After</c> (seconds or HTTP date) headers of a
-    /// <see cref="ClientResultException"/>'s raw response.
+    /// <see cref="ClientResultException"/>'s raw response (read by <see cref="ProviderErrors"/>).
     /// </summary>
     /// <param name="exception">The exception a model call threw.</param>
     /// <param name="timeProvider">The clock used to turn an HTTP-date <c>Retry-After</c> into a delay;
@@ -154,62 +158,29 @@ public static class TransientFailures
     public static TimeSpan? GetRetryAfter(Exception exception, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        TimeSpan? hint = null;
         var depth = 0;
-        for (Exception? e = exception; e is not null && depth < _maxDepth; e = Unwrap(e), depth++)
+        for (Exception? e = exception; e is not null && depth < MaxDepth && hint is null; e = Unwrap(e), depth++)
         {
-            TimeSpan? hint = e switch
+            hint = e switch
             {
                 ModelHttpException m => m.RetryAfter,
                 RateLimiterRejectedException r => r.RetryAfter,
-                ClientResultException c => FromHeaders(c, timeProvider ?? TimeProvider.System),
                 _ => null,
             };
-
-            if (hint is { } value)
-            {
-                return value < TimeSpan.Zero ? TimeSpan.Zero : value;
-            }
         }
 
-        return null;
+        if (hint is null && ProviderErrors.TryGetStatus(exception, out _, out var fromHeaders, timeProvider))
+        {
+            hint = fromHeaders;
+        }
+
+        return hint is { } value && value < TimeSpan.Zero ? TimeSpan.Zero : hint;
     }
 
     private static Exception? Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } a
         ? a.InnerExceptions[0]
         : e.InnerException;
-
-    private static TimeSpan? FromHeaders(ClientResultException exception, TimeProvider timeProvider)
-    {
-        var headers = exception.GetRawResponse()?.Headers;
-        if (headers is null)
-        {
-            return null;
-        }
-
-        if (headers.TryGetValue("retry-after-ms", out var ms)
-            && double.TryParse(ms, NumberStyles.Float, CultureInfo.InvariantCulture, out var milliseconds)
-            && milliseconds >= 0)
-        {
-            return TimeSpan.FromMilliseconds(milliseconds);
-        }
-
-        if (headers.TryGetValue("Retry-After", out var value) && !string.IsNullOrWhiteSpace(value))
-        {
-            if (double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0)
-            {
-                return TimeSpan.FromSeconds(seconds);
-            }
-
-            if (DateTimeOffset.TryParseExact(value.Trim(), "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)
-                || DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out date))
-            {
-                var delay = date - timeProvider.GetUtcNow();
-                return delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
-            }
-        }
-
-        return null;
-    }
 
     // Adapter for SDK exceptions this assembly does not know: a public instance property StatusCode or Status of
     // type int, int?, HttpStatusCode or HttpStatusCode?. Built once per exception type.
