@@ -114,7 +114,7 @@ public sealed class ChaosChatClient : DelegatingChatClient
             return await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         }
 
-        var note = await BeforeCallAsync(kind, random, cancellationToken).ConfigureAwait(false);
+        var note = await BeforeCallAsync(kind, random!, cancellationToken).ConfigureAwait(false);
         if (kind == ChaosFaultKind.InjectedInstruction)
         {
             (messages, note) = InjectInstruction(messages);
@@ -123,7 +123,7 @@ public sealed class ChaosChatClient : DelegatingChatClient
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         if (IsContentFault(kind))
         {
-            note = AlterContent(response, kind, random);
+            note = AlterContent(response, kind, random!);
         }
 
         if (note is not null)
@@ -144,7 +144,7 @@ public sealed class ChaosChatClient : DelegatingChatClient
         string? note = null;
         if (fault is ChaosFaultKind kind)
         {
-            note = await BeforeCallAsync(kind, random, cancellationToken).ConfigureAwait(false);
+            note = await BeforeCallAsync(kind, random!, cancellationToken).ConfigureAwait(false);
             if (kind == ChaosFaultKind.InjectedInstruction)
             {
                 (messages, note) = InjectInstruction(messages);
@@ -159,7 +159,7 @@ public sealed class ChaosChatClient : DelegatingChatClient
                 }
 
                 var response = updates.ToChatResponse();
-                note = AlterContent(response, kind, random);
+                note = AlterContent(response, kind, random!);
                 Count(kind);
                 LayerTrace.Add(response, "chaos", note);
                 foreach (var update in response.ToChatResponseUpdates())
@@ -185,20 +185,20 @@ public sealed class ChaosChatClient : DelegatingChatClient
     private static bool IsContentFault(ChaosFaultKind kind) => kind is ChaosFaultKind.MalformedJson or ChaosFaultKind.Truncation
         or ChaosFaultKind.Refusal or ChaosFaultKind.EmptyOutput or ChaosFaultKind.WrongAnswer;
 
-    private (ChaosFaultKind? Fault, Random Random) Draw()
+    private (ChaosFaultKind? Fault, Random? Random) Draw()
     {
         var index = Interlocked.Increment(ref _calls);
-        var random = SplitMix64.ForCall(_seed, index, _stream);
-        var u = random.NextDouble();
+        var stream = SplitMix64.ForCall(_seed, index, _stream);
+        var u = stream.NextDouble();
         foreach (var (kind, upper) in _table)
         {
             if (u < upper)
             {
-                return (kind, random);
+                return (kind, stream.NextRandom());
             }
         }
 
-        return (null, random);
+        return (null, null);
     }
 
     private void Count(ChaosFaultKind kind)

@@ -33,6 +33,7 @@ public sealed class SimulatedChatClient : IChatClient
     private readonly TimeProvider _timeProvider;
     private readonly ChatClientMetadata _metadata;
     private readonly string _modelId;
+    private readonly string[] _notes;
     private long _calls;
 
     /// <summary>Creates a simulated model.</summary>
@@ -59,6 +60,7 @@ public sealed class SimulatedChatClient : IChatClient
         _timeProvider = options.TimeProvider!;
         _modelId = "sim:" + profile.Name;
         _metadata = new ChatClientMetadata("nines-simulation", null, _modelId);
+        _notes = [.. Enum.GetValues<SimulatedOutcome>().Select(Describe)];
     }
 
     /// <summary>Gets the profile this model follows.</summary>
@@ -92,7 +94,7 @@ public sealed class SimulatedChatClient : IChatClient
                 [OutcomeKey] = plan.Outcome,
             },
         };
-        LayerTrace.Add(response, "sim", Describe(plan.Outcome));
+        LayerTrace.Add(response, "sim", _notes[(int)plan.Outcome]);
         return response;
     }
 
@@ -197,28 +199,30 @@ public sealed class SimulatedChatClient : IChatClient
     {
         var list = messages as IReadOnlyList<ChatMessage> ?? [.. messages];
         var index = Interlocked.Increment(ref _calls);
-        var random = SplitMix64.ForCall(_options.Seed, index, _stream);
+        var stream = SplitMix64.ForCall(_options.Seed, index, _stream);
 
         var task = ResolveTask(list, options);
         var correct = task?.CorrectAnswer ?? GenericReply(list);
-        var outcome = random.NextDouble() < _profile.Accuracy ? SimulatedOutcome.Correct : ChooseFailure(random, task is not null);
+        var outcome = stream.NextDouble() < _profile.Accuracy ? SimulatedOutcome.Correct : ChooseFailure(ref stream, task is not null);
+        var factor = 1 + (_profile.LatencyJitter * ((2 * stream.NextDouble()) - 1));
+        var random = outcome == SimulatedOutcome.Correct ? null : stream.NextRandom();
 
         var finish = ChatFinishReason.Stop;
         string text;
         switch (outcome)
         {
             case SimulatedOutcome.WrongAnswer:
-                text = task?.WrongAnswer?.Invoke(random) ?? AnswerFaults.MakeWrong(correct, random);
+                text = task?.WrongAnswer?.Invoke(random!) ?? AnswerFaults.MakeWrong(correct, random!);
                 break;
             case SimulatedOutcome.MalformedJson:
-                text = AnswerFaults.Malform(correct, random);
+                text = AnswerFaults.Malform(correct, random!);
                 break;
             case SimulatedOutcome.Truncated:
-                text = AnswerFaults.Truncate(correct, random);
+                text = AnswerFaults.Truncate(correct, random!);
                 finish = ChatFinishReason.Length;
                 break;
             case SimulatedOutcome.Refusal:
-                text = AnswerFaults.Refusal(random);
+                text = AnswerFaults.Refusal(random!);
                 finish = ChatFinishReason.ContentFilter;
                 break;
             case SimulatedOutcome.Empty:
@@ -241,7 +245,6 @@ public sealed class SimulatedChatClient : IChatClient
             outputTokens = max;
         }
 
-        var factor = 1 + (_profile.LatencyJitter * ((2 * random.NextDouble()) - 1));
         return new Plan(
             text,
             finish,
@@ -255,7 +258,7 @@ public sealed class SimulatedChatClient : IChatClient
 
     private static long Tokens(int characters) => (characters + 3) / 4;
 
-    private SimulatedOutcome ChooseFailure(Random random, bool hasTask)
+    private SimulatedOutcome ChooseFailure(ref SplitMix64 random, bool hasTask)
     {
         // Without an oracle the reply is plain text: wrong values and malformed JSON have no meaning there.
         var wrong = hasTask ? _profile.WrongAnswerWeight : 0;
