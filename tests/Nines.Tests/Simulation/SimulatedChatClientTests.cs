@@ -140,7 +140,7 @@ public class SimulatedChatClientTests
         Assert.Equal(true, response.AdditionalProperties![SimulatedChatClient.SimulatedKey]);
         var note = Assert.Single(LayerTrace.Get(response));
         Assert.Equal("sim", note.Layer);
-        Assert.StartsWith("simulated model 'good' (p=0): answered ", note.Note, StringComparison.Ordinal);
+        Assert.StartsWith("simulated model 'good' (p=0): ", note.Note, StringComparison.Ordinal);
         var metadata = client.GetService<ChatClientMetadata>();
         Assert.NotNull(metadata);
         Assert.Equal("nines-simulation", metadata.ProviderName);
