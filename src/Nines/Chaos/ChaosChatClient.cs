@@ -61,7 +61,15 @@ public sealed class ChaosChatClient : DelegatingChatClient
             throw new ArgumentException($"Chaos profile '{profile.Name}' is invalid: {string.Join("; ", problems)}.", nameof(profile));
         }
 
-        _profile = new ChaosProfile { Name = profile.Name, Seed = profile.Seed, Latency = profile.Latency, RetryAfter = profile.RetryAfter };
+        _profile = new ChaosProfile
+        {
+            Name = profile.Name,
+            Seed = profile.Seed,
+            Latency = profile.Latency,
+            RetryAfter = profile.RetryAfter,
+            ActiveFromCall = profile.ActiveFromCall,
+            ActiveCalls = profile.ActiveCalls,
+        };
         var upper = 0.0;
         var table = new List<(ChaosFaultKind, double)>();
         foreach (var kind in _kinds)
@@ -188,6 +196,11 @@ public sealed class ChaosChatClient : DelegatingChatClient
     private (ChaosFaultKind? Fault, Random? Random) Draw()
     {
         var index = Interlocked.Increment(ref _calls);
+        if (index < _profile.ActiveFromCall || (_profile.ActiveCalls is long active && index - _profile.ActiveFromCall >= active))
+        {
+            return (null, null);
+        }
+
         var stream = SplitMix64.ForCall(_seed, index, _stream);
         var u = stream.NextDouble();
         foreach (var (kind, upper) in _table)

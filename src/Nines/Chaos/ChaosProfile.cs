@@ -55,6 +55,15 @@ public sealed class ChaosProfile
     /// <value>The default value is 2 seconds.</value>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>Gets or sets the first call (1-based, counted per chaos client) on which faults are injected.</summary>
+    /// <value>The default value is 1: from the first call.</value>
+    /// <remarks>With <see cref="ActiveCalls"/> this makes a window, such as an outage from call 100 to call 149.</remarks>
+    public long ActiveFromCall { get; set; } = 1;
+
+    /// <summary>Gets or sets how many calls, from <see cref="ActiveFromCall"/>, faults are injected on.</summary>
+    /// <value>The default value is <see langword="null"/>: no end.</value>
+    public long? ActiveCalls { get; set; }
+
     /// <summary>Gets the sum of all rates: the probability that a call gets some fault.</summary>
     public double TotalRate => Rates.Values.Sum();
 
@@ -184,8 +193,11 @@ public sealed class ChaosProfile
                     case "faults":
                         ReadFaults(profile, property.Value, source);
                         break;
+                    case "window":
+                        ReadWindow(profile, property.Value, source);
+                        break;
                     default:
-                        throw Error(source, "$." + property.Name, "unknown property; expected 'name', 'seed' or 'faults'");
+                        throw Error(source, "$." + property.Name, "unknown property; expected 'name', 'seed', 'faults' or 'window'");
                 }
             }
 
@@ -224,6 +236,16 @@ public sealed class ChaosProfile
         if (RetryAfter < TimeSpan.Zero)
         {
             problems.Add("RetryAfter must not be negative");
+        }
+
+        if (ActiveFromCall < 1)
+        {
+            problems.Add("ActiveFromCall (window.fromCall) must be at least 1");
+        }
+
+        if (ActiveCalls < 1)
+        {
+            problems.Add("ActiveCalls (window.calls) must be at least 1 when set");
         }
 
         return problems;
@@ -299,6 +321,37 @@ public sealed class ChaosProfile
             if (!hasRate)
             {
                 throw Error(source, path + ".rate", "missing; expected a rate (a number from 0 to 1)");
+            }
+        }
+    }
+
+    private static void ReadWindow(ChaosProfile profile, JsonElement window, string source)
+    {
+        if (window.ValueKind != JsonValueKind.Object)
+        {
+            throw Error(source, "$.window", $"expected an object like {{ \"fromCall\": 100, \"calls\": 50 }}, found {Describe(window)}");
+        }
+
+        foreach (var setting in window.EnumerateObject())
+        {
+            var path = "$.window." + setting.Name;
+            if (setting.Name is not ("fromCall" or "calls"))
+            {
+                throw Error(source, path, "unknown setting; expected 'fromCall' or 'calls'");
+            }
+
+            if (setting.Value.ValueKind != JsonValueKind.Number || !setting.Value.TryGetInt64(out var number) || number < 1)
+            {
+                throw Error(source, path, $"expected a whole number of at least 1, found {Describe(setting.Value)}");
+            }
+
+            if (setting.Name == "fromCall")
+            {
+                profile.ActiveFromCall = number;
+            }
+            else
+            {
+                profile.ActiveCalls = number;
             }
         }
     }

@@ -295,6 +295,25 @@ public class ChaosChatClientTests
         var response = updates.ToChatResponse();
         Assert.Equal(ChatFinishReason.Length, response.FinishReason);
         Assert.True(response.Text.Length < inner.Reply.Length);
+        Assert.Contains(new LayerNote("chaos", "injected truncation"), LayerTrace.Get(response));
+    }
+
+    [Fact]
+    public async Task GetStreamingResponseAsync_Latency_DelaysFirstChunkOnTimeProvider()
+    {
+        var time = new FakeTimeProvider();
+        var profile = Only(ChaosFaultKind.Latency);
+        profile.Latency = TimeSpan.FromSeconds(10);
+        using var client = Create(profile, time: time);
+        await using var stream = client.GetStreamingResponseAsync("q").GetAsyncEnumerator();
+
+        var first = stream.MoveNextAsync().AsTask();
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        Assert.False(first.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(11));
+
+        Assert.True(await first);
+        Assert.Equal(1, client.InjectedFaults[ChaosFaultKind.Latency]);
     }
 
     [Fact]
@@ -311,6 +330,25 @@ public class ChaosChatClientTests
 
         Assert.Equal(2, updates.Count);
         Assert.Equal(inner.Reply, updates.ToChatResponse().Text);
+    }
+
+    [Fact]
+    public async Task GetResponseAsync_Window_InjectsOnlyInsideIt()
+    {
+        var profile = ChaosProfile.Outage;
+        profile.ActiveFromCall = 3;
+        profile.ActiveCalls = 2;
+        using var client = Create(profile);
+
+        var outcomes = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            outcomes.Add(await OutcomeAsync(client));
+        }
+
+        Assert.Equal(["ok", "ok"], outcomes[..2]);
+        Assert.DoesNotContain("ok", outcomes[2..4]);
+        Assert.Equal(["ok", "ok"], outcomes[4..]);
     }
 
     [Fact]

@@ -54,7 +54,8 @@ public sealed class ChaosProfileTests : IDisposable
                 "latency": { "rate": 0.1, "delaySeconds": 0.5 },
                 "serverError": 0.03,
                 "wrongAnswer": 0.02,
-              }
+              },
+              "window": { "fromCall": 100, "calls": 50 }
             }
             """);
 
@@ -67,6 +68,8 @@ public sealed class ChaosProfileTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(500), profile.Latency);
         Assert.Equal(0.03, profile.Rates[ChaosFaultKind.ServerError]);
         Assert.Equal(0.02, profile.Rates[ChaosFaultKind.WrongAnswer]);
+        Assert.Equal(100, profile.ActiveFromCall);
+        Assert.Equal(50, profile.ActiveCalls);
     }
 
     [Theory]
@@ -78,6 +81,7 @@ public sealed class ChaosProfileTests : IDisposable
     [InlineData("""{ "faults": { "serverError": 0.6, "refusal": 0.6 } }""", "$.faults", "sum to 1.2")]
     [InlineData("""{ "seed": "seven" }""", "$.seed", "whole number")]
     [InlineData("""{ "colour": "red" }""", "$.colour", "unknown property")]
+    [InlineData("""{ "window": { "fromCall": 0 } }""", "$.window.fromCall", "at least 1")]
     [InlineData("""[1, 2]""", "$", "expected an object")]
     [InlineData("""{ "faults": { "serverError": 0.1 """, "line", "not valid JSON")]
     public void Load_BadFile_MessageNamesFilePathAndExpectation(string json, string path, string expected)
