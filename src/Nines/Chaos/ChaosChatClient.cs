@@ -126,17 +126,21 @@ public sealed class ChaosChatClient : DelegatingChatClient
         if (kind == ChaosFaultKind.InjectedInstruction)
         {
             (messages, note) = InjectInstruction(messages);
+            if (note is not null)
+            {
+                Count(kind);
+            }
         }
 
         var response = await base.GetResponseAsync(messages, options, cancellationToken).ConfigureAwait(false);
         if (IsContentFault(kind))
         {
             note = AlterContent(response, kind, random!);
+            Count(kind);
         }
 
         if (note is not null)
         {
-            Count(kind);
             LayerTrace.Add(response, "chaos", note);
         }
 
@@ -149,13 +153,14 @@ public sealed class ChaosChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var (fault, random) = Draw();
-        string? note = null;
         if (fault is ChaosFaultKind kind)
         {
-            note = await BeforeCallAsync(kind, random!, cancellationToken).ConfigureAwait(false);
-            if (kind == ChaosFaultKind.InjectedInstruction)
+            // A stream has no response object to note latency on; the tally and meter still count it.
+            _ = await BeforeCallAsync(kind, random!, cancellationToken).ConfigureAwait(false);
+            if (kind == ChaosFaultKind.InjectedInstruction && InjectInstruction(messages) is (var injected, not null))
             {
-                (messages, note) = InjectInstruction(messages);
+                messages = injected;
+                Count(kind);
             }
 
             if (IsContentFault(kind))
@@ -167,7 +172,7 @@ public sealed class ChaosChatClient : DelegatingChatClient
                 }
 
                 var response = updates.ToChatResponse();
-                note = AlterContent(response, kind, random!);
+                var note = AlterContent(response, kind, random!);
                 Count(kind);
                 LayerTrace.Add(response, "chaos", note);
                 foreach (var update in response.ToChatResponseUpdates())
@@ -176,11 +181,6 @@ public sealed class ChaosChatClient : DelegatingChatClient
                 }
 
                 yield break;
-            }
-
-            if (note is not null)
-            {
-                Count(kind);
             }
         }
 
@@ -232,6 +232,7 @@ public sealed class ChaosChatClient : DelegatingChatClient
                     await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
 
+                Count(kind);
                 return $"injected latency {delay.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture)} s";
             case ChaosFaultKind.Hang:
                 Count(kind);
