@@ -54,7 +54,9 @@ internal static class NinesCommandLine
 
         Command[] commands =
         [
+            DemoCommand.Create(console),
             PlanCommand.Create(console),
+            ModelsCommand.Create(console),
         ];
         foreach (var command in commands)
         {

@@ -105,7 +105,7 @@ public static class ModelFactory
 
     private static Dictionary<string, IModelProvider> CreateBuiltIns()
     {
-        IModelProvider[] builtIns = [new OpenAIModelProvider(), new OpenAICompatibleModelProvider(), new OllamaModelProvider(), new AnthropicModelProvider()];
+        IModelProvider[] builtIns = [new Nines.Simulation.SimulatedModelProvider(), new OpenAIModelProvider(), new OpenAICompatibleModelProvider(), new OllamaModelProvider(), new AnthropicModelProvider()];
         return builtIns.ToDictionary(p => p.Scheme, StringComparer.Ordinal);
     }
 }
