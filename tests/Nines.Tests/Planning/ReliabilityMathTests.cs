@@ -134,9 +134,13 @@ public class ReliabilityMathTests
     {
         Gen.Select(Gen.Double[0.501, 0.99], Gen.Double[0.0001, 0.009], Gen.Int[1, 12]).Sample((p, delta, k) =>
         {
+            // Success rounds to the same double near 1, so strictness is checked on the failure side, which keeps its digits.
             var lower = ReliabilityMath.FirstToAheadByK(p, k);
             var higher = ReliabilityMath.FirstToAheadByK(p + delta, k);
-            Assert.True(higher > lower || (higher == 1 && lower == 1), $"P(p+δ)={higher} ≤ P(p)={lower}");
+            Assert.True(higher >= lower, $"P(p+δ)={higher} < P(p)={lower}");
+            var failureLower = ReliabilityMath.FirstToAheadByKFailure(p, k);
+            var failureHigher = ReliabilityMath.FirstToAheadByKFailure(p + delta, k);
+            Assert.True(failureHigher < failureLower, $"failure(p+δ)={failureHigher} ≥ failure(p)={failureLower}");
         });
     }
 
