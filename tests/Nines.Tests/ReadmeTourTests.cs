@@ -1,0 +1,53 @@
+using System.Text.Json;
+using Microsoft.Extensions.AI;
+using Nines.Consensus;
+using Nines.Contracts;
+using Nines.Models;
+using Nines.Simulation;
+
+namespace Nines.Tests;
+
+/// <summary>The README's tour, run end to end on simulated models, so the documented code keeps compiling and working.</summary>
+public class ReadmeTourTests
+{
+    private sealed record Line(string Item, decimal Amount);
+
+    private sealed record Bill(List<Line> Lines, decimal Total);
+
+    private static readonly Bill _truth = new([new("bolts", 12.5m), new("paper", 7.5m)], 20m);
+
+    [Fact]
+    public async Task Tour_HardenedSimPipelineUnderChaos_AsksAndVotesCorrectly()
+    {
+        // A clock 100,000x faster than real time, so Retry-After waits and timeouts cost microseconds here.
+        var time = new ScaledTimeProvider(100_000);
+        using IChatClient client = ModelFactory.Create("sim:instant", new ModelFactoryOptions { Seed = 5, TimeProvider = time })
+            .AsBuilder()
+            .UseResilience(o =>
+            {
+                o.TimeProvider = time;
+                o.MaxRetryAttempts = 6;
+            })
+            .UseChaos("flaky-provider", o =>
+            {
+                o.Seed = 7;
+                o.TimeProvider = time;
+            })
+            .Build();
+
+        var contract = new Contract<Bill>()
+            .Require(b => b.Lines.Sum(l => l.Amount) == b.Total, "the line amounts must add up to the total");
+        var options = new ChatOptions().WithSimulatedTask(new SimulatedTask(JsonSerializer.Serialize(_truth, contract.SerializerOptions)));
+
+        var vote = await client.VoteAsync(
+            [new ChatMessage(ChatRole.User, "Extract the bill as JSON")],
+            new ConsensusOptions { Mode = ConsensusMode.FirstToAheadByK, K = 3 },
+            contract,
+            options);
+
+        Assert.Equal(_truth.Total, vote.Winner.Total);
+        Assert.Equal(_truth.Lines, vote.Winner.Lines);
+        Assert.True(vote.ReachedMargin);
+        Assert.True(vote.SamplesDrawn >= 3);
+    }
+}
