@@ -71,22 +71,22 @@ public sealed class ChaosProfile
     public static ChaosProfile None => new() { Name = "none" };
 
     /// <summary>
-    /// Gets a realistic flaky provider: 5% 429 (Retry-After 2 s), 2% 500, 1% 503, 1% connection resets, 1% hangs, 5% latency (2 s),
-    /// 3% malformed JSON, 1% truncation, 1% refusals, 1% empty, 2% wrong-but-valid: 18% of calls fail, so a bare pipeline is near one nine.
+    /// Gets a realistic flaky provider: 2.5% 429 (Retry-After 2 s), 1% 500, 0.5% 503, 0.5% connection resets, 0.5% hangs, 5% latency (2 s),
+    /// 1.5% malformed JSON, 0.5% truncation, 0.5% refusals, 0.5% empty, 1% wrong-but-valid: 9% of calls fail, so a bare pipeline is near one nine.
     /// </summary>
     public static ChaosProfile FlakyProvider => With("flaky-provider", new()
     {
-        [ChaosFaultKind.RateLimit] = 0.05,
-        [ChaosFaultKind.ServerError] = 0.02,
-        [ChaosFaultKind.ServiceUnavailable] = 0.01,
-        [ChaosFaultKind.ConnectionReset] = 0.01,
-        [ChaosFaultKind.Hang] = 0.01,
+        [ChaosFaultKind.RateLimit] = 0.025,
+        [ChaosFaultKind.ServerError] = 0.01,
+        [ChaosFaultKind.ServiceUnavailable] = 0.005,
+        [ChaosFaultKind.ConnectionReset] = 0.005,
+        [ChaosFaultKind.Hang] = 0.005,
         [ChaosFaultKind.Latency] = 0.05,
-        [ChaosFaultKind.MalformedJson] = 0.03,
-        [ChaosFaultKind.Truncation] = 0.01,
-        [ChaosFaultKind.Refusal] = 0.01,
-        [ChaosFaultKind.EmptyOutput] = 0.01,
-        [ChaosFaultKind.WrongAnswer] = 0.02,
+        [ChaosFaultKind.MalformedJson] = 0.015,
+        [ChaosFaultKind.Truncation] = 0.005,
+        [ChaosFaultKind.Refusal] = 0.005,
+        [ChaosFaultKind.EmptyOutput] = 0.005,
+        [ChaosFaultKind.WrongAnswer] = 0.01,
     });
 
     /// <summary>Gets a profile of bad content: 20% malformed JSON, 10% truncation, 5% empty output.</summary>

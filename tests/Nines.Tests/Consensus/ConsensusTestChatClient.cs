@@ -16,7 +16,7 @@ internal sealed class ConsensusTestChatClient : IChatClient
     public int Yields { get; set; }
 
     /// <summary>
-    /// Gets or sets an in-flight count each call waits for (yielding, at most 20 000 times, never sleeping) before it
+    /// Gets or sets an in-flight count each call waits for (yielding for at most 10 s of real time, never sleeping) before it
     /// answers, so overlap does not depend on thread timing.
     /// </summary>
     public int HoldUntilInFlight { get; set; }
@@ -59,7 +59,10 @@ internal sealed class ConsensusTestChatClient : IChatClient
                 await Task.Yield();
             }
 
-            for (var spins = 0; spins < 20_000 && Volatile.Read(ref _maxInFlight) < HoldUntilInFlight; spins++)
+            // Bounded by elapsed time rather than a spin count: on a loaded CI machine the other calls may take a
+            // while to be scheduled. It only waits that long when a test's expected overlap never happens.
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref _maxInFlight) < HoldUntilInFlight && System.Diagnostics.Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(10))
             {
                 await Task.Yield();
             }
