@@ -26,7 +26,7 @@ public sealed class ChaosProfileTests : IDisposable
         var profile = ChaosProfile.Load(name);
 
         Assert.Equal(name, profile.Name);
-        Assert.Equal(total, profile.TotalRate, 6);
+        Assert.Equal(total, profile.TotalRate, 1e-6);
         Assert.Contains(name, ChaosProfile.BuiltInNames);
     }
 

@@ -44,7 +44,7 @@ public class PlanCommandTests
         using var document = JsonDocument.Parse(result.Out);
         var root = document.RootElement;
         Assert.Equal("two-outcome", root.GetProperty("model").GetString());
-        Assert.Equal(0.9978, root.GetProperty("perSampleAccuracy").GetDouble(), 12);
+        Assert.Equal(0.9978, root.GetProperty("perSampleAccuracy").GetDouble(), 1e-12);
         Assert.Equal(0.0022, root.GetProperty("perSampleError").GetDouble());
         Assert.Equal(1_048_575, root.GetProperty("steps").GetInt64());
         Assert.Equal(0.95, root.GetProperty("target").GetDouble());
@@ -93,7 +93,7 @@ public class PlanCommandTests
         Assert.Equal(2995, trials.GetProperty("trials").GetInt64());
 
         // Majority of 3 at p = 0.9: 0.972.
-        Assert.Equal(0.972, root.GetProperty("majorityOfN")[0].GetProperty("stepSuccess").GetDouble(), 12);
+        Assert.Equal(0.972, root.GetProperty("majorityOfN")[0].GetProperty("stepSuccess").GetDouble(), 1e-12);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public class PlanCommandTests
         using var a = JsonDocument.Parse(percent.Out);
         using var b = JsonDocument.Parse(fraction.Out);
         Assert.Equal(b.RootElement.GetProperty("kMin").GetProperty("k").GetInt32(), a.RootElement.GetProperty("kMin").GetProperty("k").GetInt32());
-        Assert.Equal(b.RootElement.GetProperty("perSampleError").GetDouble(), a.RootElement.GetProperty("perSampleError").GetDouble(), 15);
+        Assert.Equal(b.RootElement.GetProperty("perSampleError").GetDouble(), a.RootElement.GetProperty("perSampleError").GetDouble(), 1e-15);
     }
 
     [Fact]

@@ -8,8 +8,8 @@ public class ProportionIntervalTests
     [Fact]
     public void NormalQuantile_975_IsTheFamiliar196()
     {
-        Assert.Equal(1.959964, ProportionInterval.NormalQuantile(0.975), 5);
-        Assert.Equal(-1.959964, ProportionInterval.NormalQuantile(0.025), 5);
+        Assert.Equal(1.959964, ProportionInterval.NormalQuantile(0.975), 1e-5);
+        Assert.Equal(-1.959964, ProportionInterval.NormalQuantile(0.025), 1e-5);
     }
 
     [Fact]
@@ -18,13 +18,13 @@ public class ProportionIntervalTests
         // Newcombe (1998), "Two-sided confidence intervals for the single proportion", Table I:
         // 81/263 → 0.2553 to 0.3662 (Wilson score method without continuity correction).
         var interval = ProportionInterval.Wilson(81, 263);
-        Assert.Equal(0.2553, interval.Lower, 3);
-        Assert.Equal(0.3662, interval.Upper, 3);
+        Assert.Equal(0.2553, interval.Lower, 1e-3);
+        Assert.Equal(0.3662, interval.Upper, 1e-3);
 
         // Same table: 0/20 → 0 to 0.1611.
         var zero = ProportionInterval.Wilson(0, 20);
         Assert.Equal(0, zero.Lower);
-        Assert.Equal(0.1611, zero.Upper, 3);
+        Assert.Equal(0.1611, zero.Upper, 1e-3);
     }
 
     [Fact]

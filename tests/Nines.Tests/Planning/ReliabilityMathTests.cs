@@ -96,14 +96,14 @@ public class ReliabilityMathTests
     [Fact]
     public void FirstToAheadByK_KIsOne_IsSingleSampleAccuracy()
     {
-        Assert.Equal(0.7, ReliabilityMath.FirstToAheadByK(0.7, 1), 12);
+        Assert.Equal(0.7, ReliabilityMath.FirstToAheadByK(0.7, 1), 1e-12);
     }
 
     [Fact]
     public void FirstToAheadByK_KnownValue_MatchesFormula()
     {
         // p = 0.9, k = 3: 1 / (1 + (1/9)^3) = 729/730.
-        Assert.Equal(729.0 / 730.0, ReliabilityMath.FirstToAheadByK(0.9, 3), 14);
+        Assert.Equal(729.0 / 730.0, ReliabilityMath.FirstToAheadByK(0.9, 3), 1e-14);
         Assert.Equal(1.0 / 730.0, ReliabilityMath.FirstToAheadByKFailure(0.9, 3), 1e-16);
     }
 
@@ -150,7 +150,7 @@ public class ReliabilityMathTests
         Gen.Select(Gen.Double[0.05, 0.95], Gen.Int[1, 10]).Sample((p, k) =>
         {
             var (win, _) = GamblersRuin(p, k);
-            Assert.Equal(win, ReliabilityMath.FirstToAheadByK(p, k), 9);
+            Assert.Equal(win, ReliabilityMath.FirstToAheadByK(p, k), 1e-9);
         });
     }
 
@@ -160,20 +160,20 @@ public class ReliabilityMathTests
     [InlineData(10)]
     public void ExpectedSamplesAheadByK_FairCoin_IsKSquared(int k)
     {
-        Assert.Equal((double)k * k, ReliabilityMath.ExpectedSamplesAheadByK(0.5, k), 9);
+        Assert.Equal((double)k * k, ReliabilityMath.ExpectedSamplesAheadByK(0.5, k), 1e-9);
     }
 
     [Fact]
     public void ExpectedSamplesAheadByK_KIsOne_IsOneSample()
     {
-        Assert.Equal(1.0, ReliabilityMath.ExpectedSamplesAheadByK(0.8, 1), 12);
+        Assert.Equal(1.0, ReliabilityMath.ExpectedSamplesAheadByK(0.8, 1), 1e-12);
     }
 
     [Fact]
     public void ExpectedSamplesAheadByK_NearHalf_ApproachesKSquaredContinuously()
     {
-        Assert.Equal(25.0, ReliabilityMath.ExpectedSamplesAheadByK(0.5 + 1e-12, 5), 6);
-        Assert.Equal(25.0, ReliabilityMath.ExpectedSamplesAheadByK(0.5 - 1e-12, 5), 6);
+        Assert.Equal(25.0, ReliabilityMath.ExpectedSamplesAheadByK(0.5 + 1e-12, 5), 1e-6);
+        Assert.Equal(25.0, ReliabilityMath.ExpectedSamplesAheadByK(0.5 - 1e-12, 5), 1e-6);
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public class ReliabilityMathTests
     public void MajorityOfN_ThreeSamples_KnownValue()
     {
         // p^3 + 3p^2(1-p) at p = 0.9 = 0.729 + 0.243 = 0.972.
-        Assert.Equal(0.972, ReliabilityMath.MajorityOfN(0.9, 3), 12);
+        Assert.Equal(0.972, ReliabilityMath.MajorityOfN(0.9, 3), 1e-12);
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public class ReliabilityMathTests
     {
         Gen.Select(Gen.Double[0.0, 1.0], Gen.Int[1, 14]).Sample((p, n) =>
         {
-            Assert.Equal(BruteForceMajority(p, n), ReliabilityMath.MajorityOfN(p, n), 10);
+            Assert.Equal(BruteForceMajority(p, n), ReliabilityMath.MajorityOfN(p, n), 1e-10);
         });
     }
 
@@ -211,7 +211,7 @@ public class ReliabilityMathTests
         // With ties broken by a fair coin, the 2m-th sample adds nothing over 2m - 1 samples.
         Gen.Select(Gen.Double[0.0, 1.0], Gen.Int[1, 200]).Sample((p, m) =>
         {
-            Assert.Equal(ReliabilityMath.MajorityOfN(p, (2 * m) - 1), ReliabilityMath.MajorityOfN(p, 2 * m), 10);
+            Assert.Equal(ReliabilityMath.MajorityOfN(p, (2 * m) - 1), ReliabilityMath.MajorityOfN(p, 2 * m), 1e-10);
         });
     }
 
@@ -220,7 +220,7 @@ public class ReliabilityMathTests
     {
         Gen.Select(Gen.Double[0.0, 1.0], Gen.Int[1, 5_000]).Sample((p, n) =>
         {
-            Assert.Equal(1.0, ReliabilityMath.MajorityOfN(p, n) + ReliabilityMath.MajorityOfN(1 - p, n), 12);
+            Assert.Equal(1.0, ReliabilityMath.MajorityOfN(p, n) + ReliabilityMath.MajorityOfN(1 - p, n), 1e-12);
         });
     }
 
@@ -240,7 +240,7 @@ public class ReliabilityMathTests
         var result = ReliabilityMath.MajorityOfN(0.55, 100_001);
         Assert.InRange(result, 1 - 1e-12, 1);
         var fair = ReliabilityMath.MajorityOfN(0.5, 100_001);
-        Assert.Equal(0.5, fair, 9);
+        Assert.Equal(0.5, fair, 1e-9);
     }
 
     [Fact]
@@ -263,7 +263,7 @@ public class ReliabilityMathTests
     [Fact]
     public void WorkflowSuccess_MatchesPower()
     {
-        Assert.Equal(Math.Pow(0.99, 100), ReliabilityMath.WorkflowSuccess(0.99, 100), 12);
+        Assert.Equal(Math.Pow(0.99, 100), ReliabilityMath.WorkflowSuccess(0.99, 100), 1e-12);
         Assert.Equal(1.0, ReliabilityMath.WorkflowSuccess(0.3, 0));
         Assert.Equal(0.0, ReliabilityMath.WorkflowSuccess(0.0, 5));
     }
@@ -280,7 +280,7 @@ public class ReliabilityMathTests
     {
         // 1e6 steps at 1e-16 each: failure ≈ 1e-10, which 1 - success would round away.
         Assert.Equal(1e-10, ReliabilityMath.WorkflowFailure(1e-16, 1_000_000), 1e-19);
-        Assert.Equal(1 - 1e-10, ReliabilityMath.WorkflowSuccessFromStepFailure(1e-16, 1_000_000), 15);
+        Assert.Equal(1 - 1e-10, ReliabilityMath.WorkflowSuccessFromStepFailure(1e-16, 1_000_000), 1e-15);
     }
 
     [Theory]
@@ -314,11 +314,11 @@ public class ReliabilityMathTests
     [Fact]
     public void Nines_KnownValues()
     {
-        Assert.Equal(3.0, ReliabilityMath.Nines(0.999), 9);
-        Assert.Equal(1.0, ReliabilityMath.Nines(0.9), 9);
+        Assert.Equal(3.0, ReliabilityMath.Nines(0.999), 1e-9);
+        Assert.Equal(1.0, ReliabilityMath.Nines(0.9), 1e-9);
         Assert.Equal(0.0, ReliabilityMath.Nines(0.0));
         Assert.Equal(double.PositiveInfinity, ReliabilityMath.Nines(1.0));
-        Assert.Equal(16.0, ReliabilityMath.NinesFromFailure(1e-16), 9);
+        Assert.Equal(16.0, ReliabilityMath.NinesFromFailure(1e-16), 1e-9);
         Assert.Throws<ArgumentOutOfRangeException>(() => ReliabilityMath.Nines(1.5));
     }
 
