@@ -103,6 +103,24 @@ public sealed class ResilienceChatClient : DelegatingChatClient
         _unaryPipeline = unary.Build();
     }
 
+    // One pooled Polly context per call; a failed outcome is recorded and rethrown as the caller should see it.
+    private async Task<ChatResponse> RunPipelineAsync(ResiliencePipeline<ChatResponse> pipeline, ResilienceCallState call, CancellationToken cancellationToken)
+    {
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(_callKey, call);
+        Outcome<ChatResponse> outcome;
+        try
+        {
+            outcome = await ExecuteAsync(pipeline, context, call).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+
+        return outcome.Exception is { } exception ? throw Fail(call, exception) : outcome.Result!;
+    }
+
     /// <inheritdoc />
     public override async Task<ChatResponse> GetResponseAsync(
         IEnumerable<ChatMessage> messages,
@@ -111,24 +129,7 @@ public sealed class ResilienceChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var call = StartCall(messages, options, streaming: false, cancellationToken);
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(_callKey, call);
-        Outcome<ChatResponse> outcome;
-        try
-        {
-            outcome = await ExecuteAsync(_unaryPipeline, context, call).ConfigureAwait(false);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-
-        if (outcome.Exception is { } exception)
-        {
-            throw Fail(call, exception);
-        }
-
-        var response = outcome.Result!;
+        var response = await RunPipelineAsync(_unaryPipeline, call, cancellationToken).ConfigureAwait(false);
         Succeed(call, response);
         return response;
     }
@@ -141,24 +142,7 @@ public sealed class ResilienceChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(messages);
         var call = StartCall(messages, options, streaming: true, cancellationToken);
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
-        context.Properties.Set(_callKey, call);
-        Outcome<ChatResponse> outcome;
-        try
-        {
-            outcome = await ExecuteAsync(_streamingPipeline, context, call).ConfigureAwait(false);
-        }
-        finally
-        {
-            ResilienceContextPool.Shared.Return(context);
-        }
-
-        if (outcome.Exception is { } exception)
-        {
-            throw Fail(call, exception);
-        }
-
-        var start = (StreamStartResponse)outcome.Result!;
+        var start = (StreamStartResponse)await RunPipelineAsync(_streamingPipeline, call, cancellationToken).ConfigureAwait(false);
         RecordCall(call, FailureCategory.None);
         await using (start.ConfigureAwait(false))
         {

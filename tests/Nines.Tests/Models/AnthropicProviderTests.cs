@@ -95,18 +95,7 @@ public sealed class AnthropicProviderTests : IAsyncLifetime
         _server.Enqueue(FakeHttpReply.Sse(AnthropicWireFormat.Stream(["Hel", "lo", " world"], inputTokens: 5, outputTokens: 3)));
         using var client = CreateClient(withHandler);
 
-        List<ChatResponseUpdate> updates = [];
-        await foreach (var update in client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "hi")]))
-        {
-            updates.Add(update);
-        }
-
-        var response = updates.ToChatResponse();
-        Assert.Equal("Hello world", response.Text);
-        Assert.Equal(ChatFinishReason.Stop, response.FinishReason);
-        Assert.Equal(5, response.Usage?.InputTokenCount);
-        Assert.Equal(3, response.Usage?.OutputTokenCount);
-        Assert.True(Assert.Single(_server.Requests).Json["stream"]!.GetValue<bool>());
+        await ProviderAssertions.AssertStreamsHelloWorldAsync(client, _server);
     }
 
     [Theory]
