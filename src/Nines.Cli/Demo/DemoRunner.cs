@@ -25,6 +25,9 @@ internal sealed class DemoRunner
     private readonly ChaosProfile _chaos;
     private readonly ScaledTimeProvider _time;
 
+    // Configured once and shared: Contract<T>.Check is thread-safe once configured.
+    private readonly Contract<Invoice> _contract = CreateContract();
+
     public DemoRunner(DemoSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -100,8 +103,7 @@ internal sealed class DemoRunner
 
     private async Task<FailureCategory> RunBareAsync(IChatClient client, InvoiceScenario scenario, InvoiceCase task, CancellationToken cancellationToken)
     {
-        var contract = CreateContract();
-        var options = new ChatOptions { ResponseFormat = contract.ResponseFormat }.WithSimulationOracle(scenario);
+        var options = new ChatOptions { ResponseFormat = _contract.ResponseFormat }.WithSimulationOracle(scenario);
         using var deadline = new CancellationTokenSource(BareDeadline, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
@@ -109,7 +111,7 @@ internal sealed class DemoRunner
             var response = await client.GetResponseAsync(InvoiceScenario.Prompt(task), options, linked.Token).ConfigureAwait(false);
 
             // Classify with the contract (without re-asking) only to name the failure; the bare pipeline acts on whatever came back.
-            var check = contract.Check(response);
+            var check = _contract.Check(response);
             return check.Category switch
             {
                 FailureCategory.None => check.Value!.SameAs(task.Truth) ? FailureCategory.None : FailureCategory.WrongAnswer,
@@ -129,7 +131,6 @@ internal sealed class DemoRunner
 
     private async Task<FailureCategory> RunHardenedAsync(IChatClient client, InvoiceScenario scenario, InvoiceCase task, CancellationToken cancellationToken)
     {
-        var contract = CreateContract();
         var options = new ChatOptions().WithSimulationOracle(scenario);
         var consensus = new ConsensusOptions
         {
@@ -141,7 +142,7 @@ internal sealed class DemoRunner
         try
         {
             var vote = await client.VoteAsync(
-                [new ChatMessage(ChatRole.User, InvoiceScenario.Prompt(task))], consensus, contract, options, cancellationToken: cancellationToken).ConfigureAwait(false);
+                [new ChatMessage(ChatRole.User, InvoiceScenario.Prompt(task))], consensus, _contract, options, cancellationToken: cancellationToken).ConfigureAwait(false);
             return vote.Winner.SameAs(task.Truth) ? FailureCategory.None : FailureCategory.WrongAnswer;
         }
         catch (NoConsensusException)
