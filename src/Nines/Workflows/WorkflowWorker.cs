@@ -1,0 +1,187 @@
+using Nines.Workflows.Storage;
+
+namespace Nines.Workflows;
+
+/// <summary>
+/// Claims runnable runs from a store and executes them, up to <see cref="WorkflowEngineOptions.MaxConcurrentRuns"/>
+/// at once, renewing their leases while they run. Any number of workers, in any number of processes, can share a
+/// store: claims, leases and fencing keep each run with one worker at a time.
+/// </summary>
+/// <remarks>
+/// <see cref="RunAsync"/> is the long-running loop (used by the hosted service); <see cref="RunUntilIdleAsync"/>
+/// executes what is runnable now and returns, for console programs and tests.
+/// </remarks>
+public sealed class WorkflowWorker
+{
+    private readonly IWorkflowStore _store;
+    private readonly WorkflowRegistry _registry;
+    private readonly WorkflowEngineOptions _options;
+    private readonly IServiceProvider? _services;
+    private bool _initialized;
+
+    /// <summary>Creates a worker.</summary>
+    public WorkflowWorker(IWorkflowStore store, WorkflowRegistry registry, WorkflowEngineOptions? options = null, IServiceProvider? services = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(registry);
+        _store = store;
+        _registry = registry;
+        _options = options ?? new WorkflowEngineOptions();
+        _options.Validate();
+        _services = services;
+    }
+
+    /// <summary>The worker's id, the owner of its leases.</summary>
+    public string WorkerId => _options.WorkerId;
+
+    /// <summary>
+    /// Runs until <paramref name="stoppingToken"/> is cancelled. Then it stops claiming, lets in-flight steps finish
+    /// for <see cref="WorkflowEngineOptions.ShutdownGracePeriod"/>, and releases every run it still holds so another
+    /// worker continues it at once.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        await InitializeAsync(stoppingToken).ConfigureAwait(false);
+        var time = _options.TimeProvider;
+        var inFlight = new Dictionary<string, Task>();
+        using var hardStop = new CancellationTokenSource();
+        var nextRegistration = DateTimeOffset.MinValue;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var now = time.GetUtcNow();
+                if (now >= nextRegistration)
+                {
+                    await PublishRegistrationAsync(now, stoppingToken).ConfigureAwait(false);
+                    nextRegistration = now + _options.RegistrationInterval;
+                }
+
+                foreach (var done in inFlight.Where(p => p.Value.IsCompleted).Select(p => p.Key).ToList())
+                {
+                    inFlight.Remove(done);
+                }
+
+                var free = _options.MaxConcurrentRuns - inFlight.Count;
+                var claimed = 0;
+                if (free > 0)
+                {
+                    var claims = await ClaimAsync(free, stoppingToken).ConfigureAwait(false);
+                    claimed = claims.Count;
+                    foreach (var claim in claims)
+                    {
+                        inFlight[claim.Run.RunId] = Task.Run(() => WorkflowExecutor.ExecuteAsync(_store, claim, _registry, _options, _services, stoppingToken, hardStop.Token), CancellationToken.None);
+                    }
+                }
+
+                if (claimed > 0 && claimed == free)
+                {
+                    continue;
+                }
+
+                await WaitForWorkAsync(inFlight.Values, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            var all = Task.WhenAll(inFlight.Values);
+            if (await Task.WhenAny(all, Task.Delay(_options.ShutdownGracePeriod, time, CancellationToken.None)).ConfigureAwait(false) != all)
+            {
+                await hardStop.CancelAsync().ConfigureAwait(false);
+            }
+
+            try
+            {
+                await all.ConfigureAwait(false);
+            }
+            catch (Exception) when (stoppingToken.IsCancellationRequested)
+            {
+                // Each run's outcome is already recorded or released; nothing to add on the way out.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Executes every run that is runnable now (including runs that become runnable while it works, such as
+    /// children and woken parents) and returns how many executions it performed, once none is left.
+    /// </summary>
+    public async Task<int> RunUntilIdleAsync(CancellationToken cancellationToken = default)
+    {
+        await InitializeAsync(cancellationToken).ConfigureAwait(false);
+        await PublishRegistrationAsync(_options.TimeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var executions = 0;
+        while (true)
+        {
+            var claims = await ClaimAsync(_options.MaxConcurrentRuns, cancellationToken).ConfigureAwait(false);
+            if (claims.Count == 0)
+            {
+                return executions;
+            }
+
+            executions += claims.Count;
+            await Task.WhenAll(claims.Select(claim => WorkflowExecutor.ExecuteAsync(_store, claim, _registry, _options, _services, cancellationToken, cancellationToken))).ConfigureAwait(false);
+        }
+    }
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (!_initialized)
+        {
+            await _store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            _initialized = true;
+        }
+    }
+
+    private Task<IReadOnlyList<WorkflowClaim>> ClaimAsync(int max, CancellationToken cancellationToken) =>
+        _store.ClaimRunsAsync(new WorkflowClaimRequest
+        {
+            WorkerId = _options.WorkerId,
+            MaxRuns = max,
+            LeaseDuration = _options.LeaseDuration,
+            Now = _options.TimeProvider.GetUtcNow(),
+            Registrations = _registry.Keys,
+        }, cancellationToken);
+
+    private async Task PublishRegistrationAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await _store.RegisterWorkerAsync(new WorkerRegistration(_options.WorkerId, _registry.Keys, now), cancellationToken).ConfigureAwait(false);
+
+        // A worker counts as live for three registration intervals, so one missed heartbeat does not block runs.
+        await _store.UpdateBlockedRunsAsync(now, now - (3 * _options.RegistrationInterval), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task WaitForWorkAsync(IEnumerable<Task> inFlight, CancellationToken stoppingToken)
+    {
+        var time = _options.TimeProvider;
+        var wait = _options.PollInterval;
+        var nextWake = await _store.GetNextWakeAsync(_registry.Keys, stoppingToken).ConfigureAwait(false);
+        if (nextWake is { } wake)
+        {
+            var untilWake = wake - time.GetUtcNow();
+            if (untilWake <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            wait = untilWake < wait ? untilWake : wait;
+        }
+
+        using var waitStop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var storeWake = _store.WaitForWorkAsync(wait, waitStop.Token);
+        var executorDone = Task.WhenAny(inFlight.DefaultIfEmpty(Task.Delay(Timeout.Infinite, waitStop.Token)));
+        await Task.WhenAny(storeWake, executorDone).ConfigureAwait(false);
+        await waitStop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await storeWake.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (waitStop.IsCancellationRequested)
+        {
+        }
+
+        stoppingToken.ThrowIfCancellationRequested();
+    }
+}
