@@ -17,6 +17,7 @@ internal sealed class RunState : IDisposable
     private TaskCompletionSource _idle = NewIdle(completed: true);
     private int _nextPosition;
     private int _activeOperations;
+    private volatile bool _interrupted;
 
     public RunState(IWorkflowStore store, WorkflowLease lease, WorkflowRun run, IReadOnlyList<WorkflowStep> journal, WorkflowRegistry registry, WorkflowEngineOptions options, IServiceProvider? services)
     {
@@ -65,7 +66,10 @@ internal sealed class RunState : IDisposable
 
     public bool CancelRequested { get; private set; }
 
-    public bool Interrupted { get; private set; }
+    /// <summary>True once the worker is shutting down (read from the token too: its callbacks may not have run yet).</summary>
+    public bool Interrupted => _interrupted || ShutdownToken.IsCancellationRequested;
+
+    public CancellationToken ShutdownToken { get; init; }
 
     public WorkflowNondeterminismException? Nondeterminism { get; private set; }
 
@@ -89,7 +93,7 @@ internal sealed class RunState : IDisposable
 
     public void OnShutdown()
     {
-        Interrupted = true;
+        _interrupted = true;
         _boundary.Cancel();
     }
 

@@ -122,7 +122,7 @@ internal static class WorkflowExecutor
         var run = claim.Run;
         var lease = claim.Lease;
         var time = options.TimeProvider;
-        using var state = new RunState(store, lease, run, journal, registry, options, services);
+        using var state = new RunState(store, lease, run, journal, registry, options, services) { ShutdownToken = shutdown };
         var context = new WorkflowContext(state);
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(store, lease, state, options, heartbeatStop.Token);
