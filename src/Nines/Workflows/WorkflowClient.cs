@@ -119,6 +119,17 @@ public sealed class WorkflowClient
         return await _store.RequestCancelAsync(runId, _options.TimeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Deletes runs that finished more than <paramref name="olderThan"/> ago, with their journals and signals; never an
+    /// unfinished run or a child whose parent is unfinished. Each run is handed to <paramref name="archive"/> first when given.
+    /// </summary>
+    public async Task<WorkflowPruneResult> PruneAsync(TimeSpan olderThan, Func<ArchivedWorkflowRun, CancellationToken, Task>? archive = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(olderThan, TimeSpan.Zero);
+        await EnsureInitializedAsync(cancellationToken).ConfigureAwait(false);
+        return await _store.PruneAsync(_options.TimeProvider.GetUtcNow() - olderThan, archive, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Waits until a run finishes (completed, failed or cancelled) and returns it; polls every <see cref="WorkflowEngineOptions.PollInterval"/>.</summary>
     /// <exception cref="TimeoutException">It did not finish within <paramref name="timeout"/>.</exception>
     public async Task<WorkflowRun> WaitForCompletionAsync(string runId, TimeSpan? timeout = null, CancellationToken cancellationToken = default)

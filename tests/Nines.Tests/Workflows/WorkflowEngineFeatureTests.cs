@@ -46,6 +46,25 @@ public sealed class WorkflowEngineFeatureTests
     }
 
     [Fact]
+    public async Task Prune_FinishedRunsOlderThanTheCutoff_AreArchivedAndDeleted_WaitingRunsStay()
+    {
+        await using var bed = new WorkflowTestBed();
+        bed.Registry.Add(() => new ChildFlow(new Probe())).Add(() => new ApprovalFlow(new Probe()));
+        var client = bed.Client();
+        var done = await client.StartAsync<ChildFlow, int, int>(3);
+        var waiting = await client.StartAsync<ApprovalFlow, TimeSpan?, string>(null);
+        await bed.Worker().RunUntilIdleAsync();
+        bed.Time.Advance(TimeSpan.FromDays(31));
+        var archived = new List<string>();
+
+        var result = await client.PruneAsync(TimeSpan.FromDays(30), (run, _) => { archived.Add(run.Run.RunId + ":" + run.Steps.Count); return Task.CompletedTask; });
+
+        Assert.Equal(1, result.RunsDeleted);
+        Assert.Equal([done.RunId + ":1"], archived);
+        Assert.Equal([waiting.RunId], (await client.ListAsync()).Select(r => r.RunId));
+    }
+
+    [Fact]
     public async Task Step_RetryPolicy_RetriesAndJournalsTheAttempts()
     {
         await using var bed = new WorkflowTestBed();
