@@ -28,6 +28,7 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
     private readonly string _s;
     private readonly string _channel;
     private readonly PostgreSqlWorkListener _listener;
+    private readonly PostgreSqlStepWriter? _stepWriter;
     private readonly NpgsqlConnectionStringBuilder _settings;
     private readonly string _saveStepsSql;
     private readonly string _claimSql;
@@ -65,6 +66,7 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
         }
 
         Description = $"postgresql://{_settings.Host}:{_settings.Port}/{_settings.Database} (schema {_schema})";
+        _stepWriter = options.GroupCommit ? new PostgreSqlStepWriter(_dataSource) : null;
         _listener = new PostgreSqlWorkListener(_dataSource, _channel, options.EnableNotifications, options.TimeProvider, options.ListenerReconnectDelay);
 
         // Positional parameters on the hot paths: Npgsql sends them without rewriting the SQL.
@@ -406,10 +408,12 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
             completions[i] = step.CompletedAt?.UtcDateTime;
         }
 
-        long held;
-        using (var command = _dataSource.CreateCommand(_saveStepsSql))
+        NpgsqlBatchCommand CreateCommand()
         {
-            AddLease(command, lease);
+            var command = new NpgsqlBatchCommand(_saveStepsSql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lease.RunId });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lease.Epoch });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lease.Owner });
             command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = positions });
             command.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = items });
             command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = names });
@@ -423,13 +427,25 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
             command.Parameters.Add(TimeArray(wakes));
             command.Parameters.Add(TimeArray(starts));
             command.Parameters.Add(TimeArray(completions));
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using var readerScope = reader.ConfigureAwait(false);
-            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            held = reader.GetInt64(0);
+            return command;
         }
 
-        if (held == 0)
+        bool held;
+        if (_stepWriter is not null)
+        {
+            held = await _stepWriter.SaveAsync(CreateCommand, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            using var batch = _dataSource.CreateBatch();
+            batch.BatchCommands.Add(CreateCommand());
+            var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using var readerScope = reader.ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            held = reader.GetInt64(0) > 0;
+        }
+
+        if (!held)
         {
             throw await LeaseLostAsync(lease, cancellationToken).ConfigureAwait(false);
         }
@@ -963,6 +979,11 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
         }
 
         await _listener.DisposeAsync().ConfigureAwait(false);
+        if (_stepWriter is not null)
+        {
+            await _stepWriter.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_ownsDataSource)
         {
             await _dataSource.DisposeAsync().ConfigureAwait(false);

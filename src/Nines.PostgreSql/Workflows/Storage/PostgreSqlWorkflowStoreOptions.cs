@@ -29,6 +29,15 @@ public sealed partial class PostgreSqlWorkflowStoreOptions
     /// <remarks>Turn it off behind a connection pooler in transaction mode (PgBouncer), which cannot hold a LISTEN session; workers then poll every <c>maxWait</c>.</remarks>
     public bool EnableNotifications { get; set; } = true;
 
+    /// <summary>Whether step saves of different runs that arrive together share one round trip and one commit (group commit).</summary>
+    /// <value>The default value is true.</value>
+    /// <remarks>
+    /// Each save is still fenced by its own lease and still durable when its task completes. A lone save goes out at
+    /// once, so it costs one statement; under load many runs share each WAL flush. Turn it off to give every save its
+    /// own transaction.
+    /// </remarks>
+    public bool GroupCommit { get; set; } = true;
+
     /// <summary>How long the listening connection waits before reconnecting after it broke.</summary>
     /// <value>The default value is 1 second.</value>
     public TimeSpan ListenerReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);

@@ -417,6 +417,74 @@ public sealed class PostgreSqlWorkflowStoreTests(PostgresClusterFixture postgres
         Assert.Equal(savedByOld, (await store.GetStepsAsync("r1")).Count);
     }
 
+    [Fact]
+    public async Task SaveStepsAsync_ConcurrentSavesOfHeldAndLostLeases_EachIsFencedOnItsOwn()
+    {
+        // With group commit these saves share batches; a lost lease must fail only its own save.
+        await using var store = await NewStoreAsync();
+        var held = new List<WorkflowLease>();
+        var lost = new List<WorkflowLease>();
+        for (var i = 0; i < 10; i++)
+        {
+            held.Add(await CreateAndClaimAsync(store, $"held-{i}", worker: "a", createdAt: _t0.AddMinutes(10)));
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            lost.Add(await CreateAndClaimAsync(store, $"lost-{i}", worker: "a"));
+        }
+
+        Assert.Equal(10, (await store.ClaimRunsAsync(ClaimRequest("b", _t0.AddMinutes(5), maxRuns: 100))).Count);
+
+        var saves = held.Concat(lost).Select(lease => store.SaveStepsAsync(lease, [Step(lease.RunId, 0, "s")])).ToList();
+        await Task.WhenAll(saves).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.True(saves[i].IsCompletedSuccessfully);
+            Assert.Single(await store.GetStepsAsync($"held-{i}"));
+            Assert.IsType<WorkflowLeaseLostException>(saves[10 + i].Exception?.InnerException);
+            Assert.Empty(await store.GetStepsAsync($"lost-{i}"));
+        }
+    }
+
+    [Fact]
+    public async Task SaveStepsAsync_OneInvalidSaveAmongConcurrentOnes_FailsOnlyThatSave()
+    {
+        await using var store = await NewStoreAsync();
+        var leases = new List<WorkflowLease>();
+        for (var i = 0; i < 8; i++)
+        {
+            leases.Add(await CreateAndClaimAsync(store, $"r{i}", createdAt: _t0.AddSeconds(i)));
+        }
+
+        var saves = leases.Select((lease, i) => store.SaveStepsAsync(lease, [Step(lease.RunId, 0, i == 3 ? null! : "s")])).ToList();
+        await Task.WhenAll(saves).ContinueWith(_ => { }, TaskScheduler.Default);
+
+        Assert.IsType<PostgresException>(saves[3].Exception?.InnerException);
+        Assert.Empty(await store.GetStepsAsync("r3"));
+        foreach (var i in new[] { 0, 1, 2, 4, 5, 6, 7 })
+        {
+            Assert.True(saves[i].IsCompletedSuccessfully);
+            Assert.Single(await store.GetStepsAsync($"r{i}"));
+        }
+    }
+
+    [Fact]
+    public async Task SaveStepsAsync_WithoutGroupCommit_WritesAndFencesTheSame()
+    {
+        await using var store = postgres.NewStore(configure: options => options.GroupCommit = false);
+        await store.InitializeAsync();
+        var old = await CreateAndClaimAsync(store, "r1", worker: "a");
+        await store.SaveStepsAsync(old, [Step("r1", 0, "a")]);
+        Assert.Single(await store.ClaimRunsAsync(ClaimRequest("b", _t0.AddMinutes(5))));
+
+        var error = await Assert.ThrowsAsync<WorkflowLeaseLostException>(() => store.SaveStepsAsync(old, [Step("r1", 1, "b")]));
+
+        Assert.Equal(2, error.CurrentEpoch);
+        Assert.Equal("a", Assert.Single(await store.GetStepsAsync("r1")).Name);
+    }
+
     // ---- leases ----
 
     [Fact]
