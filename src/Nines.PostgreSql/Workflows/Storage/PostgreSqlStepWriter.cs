@@ -1,0 +1,137 @@
+using System.Threading.Channels;
+using Npgsql;
+
+namespace Nines.Workflows.Storage;
+
+/// <summary>
+/// Group commit for journal writes: step saves of different runs that arrive while a commit is in flight are sent
+/// together as one batch in one implicit transaction, so many runs pay for one round trip and one WAL flush.
+/// </summary>
+/// <remarks>
+/// Each save stays fenced on its own: its statement writes nothing and reports "not held" when its lease is lost,
+/// without failing the others. If a batch fails as a whole (a deadlock, a bad value), every save in it is retried
+/// alone so one caller's error never becomes another's. A lone save is sent at once, so a single run's step
+/// latency is that of one statement.
+/// </remarks>
+internal sealed class PostgreSqlStepWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 64;
+    private const int Writers = 2;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly Channel<PendingSave> _queue = Channel.CreateUnbounded<PendingSave>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly Task[] _writers;
+
+    public PostgreSqlStepWriter(NpgsqlDataSource dataSource)
+    {
+        _dataSource = dataSource;
+        _writers = [.. Enumerable.Range(0, Writers).Select(_ => Task.Run(WriteLoopAsync))];
+    }
+
+    /// <summary>Queues a fenced save; completes with whether the lease was held (and so the steps written).</summary>
+    public Task<bool> SaveAsync(Func<NpgsqlBatchCommand> createCommand, CancellationToken cancellationToken)
+    {
+        var pending = new PendingSave(createCommand, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(PostgreSqlWorkflowStore));
+        }
+
+        return pending.Done.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_writers).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingSave>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var pending))
+            {
+                if (pending.CancellationToken.IsCancellationRequested)
+                {
+                    pending.Done.TrySetCanceled(pending.CancellationToken);
+                }
+                else
+                {
+                    batch.Add(pending);
+                }
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await ExecuteAsync(batch).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // Every failure goes back to the callers it belongs to; the loop must keep serving the rest.
+            catch (Exception ex)
+            {
+                if (batch.Count == 1)
+                {
+                    batch[0].Done.TrySetException(ex);
+                    continue;
+                }
+
+                foreach (var pending in batch)
+                {
+                    try
+                    {
+                        await ExecuteAsync([pending]).ConfigureAwait(false);
+                    }
+                    catch (Exception single)
+                    {
+                        pending.Done.TrySetException(single);
+                    }
+                }
+            }
+#pragma warning restore CA1031
+        }
+    }
+
+    private async Task ExecuteAsync(IReadOnlyList<PendingSave> saves)
+    {
+        var held = new bool[saves.Count];
+
+        // Without an explicit transaction Npgsql sends the whole batch before one Sync: PostgreSQL runs it as one
+        // implicit transaction, so it commits (and flushes the WAL) once, all or nothing.
+        using (var batch = _dataSource.CreateBatch())
+        {
+            foreach (var save in saves)
+            {
+                batch.BatchCommands.Add(save.CreateCommand());
+            }
+
+            var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                for (var i = 0; i < saves.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        await reader.NextResultAsync().ConfigureAwait(false);
+                    }
+
+                    await reader.ReadAsync().ConfigureAwait(false);
+                    held[i] = reader.GetInt64(0) > 0;
+                }
+            }
+        }
+
+        for (var i = 0; i < saves.Count; i++)
+        {
+            saves[i].Done.TrySetResult(held[i]);
+        }
+    }
+
+    private sealed record PendingSave(Func<NpgsqlBatchCommand> CreateCommand, TaskCompletionSource<bool> Done, CancellationToken CancellationToken);
+}
