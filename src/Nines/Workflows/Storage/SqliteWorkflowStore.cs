@@ -409,7 +409,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
                     signal = SqliteWorkflowMapping.ReadSignal(reader);
                 }
 
-                var consumedAt = step.CompletedAt ?? step.StartedAt;
+                var consumedAt = FromMs(ToMs(step.CompletedAt ?? step.StartedAt));
                 var update = Command(
                     "UPDATE signals SET consumed_at = @consumed_at, consumed_position = @position WHERE sequence = @sequence",
                     tx);

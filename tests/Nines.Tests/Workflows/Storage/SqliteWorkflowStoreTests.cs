@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
 using Nines.Workflows;
 using Nines.Workflows.Storage;
 
@@ -191,6 +192,35 @@ public sealed class SqliteWorkflowStoreTests : WorkflowStoreConformanceTests
         var stored = Assert.Single(await store.GetStepsAsync("inv-1")).StartedAt;
         Assert.Equal(TimeSpan.Zero, stored.Offset);
         Assert.Equal(new DateTimeOffset(2026, 3, 1, 12, 0, 0, 123, TimeSpan.Zero), stored);
+    }
+
+    [Fact]
+    public async Task WaitForWorkAsync_NoWork_ReturnsWhenMaxWaitPassesOnTheTimeProvider()
+    {
+        var time = new FakeTimeProvider(T0);
+        await using var store = new SqliteWorkflowStore(new SqliteWorkflowStoreOptions { Path = NewPath(), TimeProvider = time });
+        await store.InitializeAsync();
+
+        var wait = store.WaitForWorkAsync(TimeSpan.FromSeconds(10));
+        time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(wait.IsCompleted);
+        time.Advance(TimeSpan.FromSeconds(1));
+
+        Assert.Same(wait, await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds(30))));
+    }
+
+    [Fact]
+    public async Task WaitForWorkAsync_WriteBeforeWait_NextWaitReturnsAtOnce()
+    {
+        var time = new FakeTimeProvider(T0);
+        await using var store = new SqliteWorkflowStore(new SqliteWorkflowStoreOptions { Path = NewPath(), TimeProvider = time });
+        await store.InitializeAsync();
+        await store.CreateRunAsync(NewRun("inv-1"));
+
+        var wait = store.WaitForWorkAsync(TimeSpan.FromMinutes(5));
+
+        Assert.True(wait.IsCompletedSuccessfully);
+        Assert.False(store.WaitForWorkAsync(TimeSpan.FromMinutes(5)).IsCompleted);
     }
 
     [Fact]
