@@ -19,14 +19,17 @@ public class ReadmeTourTests
     [Fact]
     public async Task Tour_HardenedSimPipelineUnderChaos_AsksAndVotesCorrectly()
     {
-        // A clock 100,000x faster than real time, so Retry-After waits and timeouts cost microseconds here.
-        var time = new ScaledTimeProvider(100_000);
+        // A clock 1,000x faster than real time, so Retry-After waits and injected hangs cost milliseconds here. The
+        // timeouts are generous in simulated time so a busy CI machine (tens of real ms of stall) cannot trip them.
+        var time = new ScaledTimeProvider(1_000);
         using IChatClient client = ModelFactory.Create("sim:instant", new ModelFactoryOptions { Seed = 5, TimeProvider = time })
             .AsBuilder()
             .UseResilience(o =>
             {
                 o.TimeProvider = time;
-                o.MaxRetryAttempts = 6;
+                o.MaxRetryAttempts = 8;
+                o.AttemptTimeout = TimeSpan.FromMinutes(2);
+                o.TotalTimeout = TimeSpan.FromHours(1);
             })
             .UseChaos("flaky-provider", o =>
             {
