@@ -38,10 +38,11 @@ internal static class RunsFormat
         return oneLine.Length <= max ? oneLine : oneLine[..(max - 1)] + "…";
     }
 
-    /// <summary>A duration for a person: 850 µs, 12.3 ms, 4.2 s, 3 min 5 s, 2 h 10 min.</summary>
+    /// <summary>A duration for a person: &lt;1 ms, 12 ms, 4.2 s, 3 min 5 s, 2 h 10 min.</summary>
+    /// <remarks>Stores keep times to the millisecond, so nothing finer is shown.</remarks>
     public static string Duration(TimeSpan duration) => duration switch
     {
-        { TotalMilliseconds: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMicroseconds:F0} µs"),
+        { TotalMilliseconds: < 1 } => "<1 ms",
         { TotalSeconds: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds:0.#} ms"),
         { TotalMinutes: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.#} s"),
         { TotalHours: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{(int)duration.TotalMinutes} min {duration.Seconds} s"),
