@@ -52,20 +52,32 @@ internal sealed class DurableBench
         var client = new WorkflowClient(counting, registry, EngineOptions("bench-client", 1));
         var input = new BenchStepsInput(_options.Steps, _options.PayloadBytes);
 
-        await _progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"floor: {_options.FloorSamples} samples of {_floor.Description}…")).ConfigureAwait(false);
-        var floor = LatencyFigures.Of([.. await _floor.MeasureAsync(_options.FloorSamples, cancellationToken).ConfigureAwait(false)]);
-
         // Warm-up (not counted): JIT, prepared statements, the file's first pages.
         await _progress.WriteLineAsync("warm-up: 2 runs…").ConfigureAwait(false);
         await StartRunsAsync(client, input, 2, cancellationToken).ConfigureAwait(false);
         await new WorkflowWorker(counting, registry, EngineOptions("bench-warmup", 1)).RunUntilIdleAsync(cancellationToken).ConfigureAwait(false);
+        await _floor.MeasureAsync(5, cancellationToken).ConfigureAwait(false);
 
+        // The floor is sampled in slices between the latency runs, not in one block before them: on shared or virtual
+        // disks the cost of an fsync drifts by several times within a minute, and a ratio of two figures measured at
+        // different moments would mostly measure the drift.
         var latencyRuns = Math.Min(_options.LatencyRuns, _options.Runs);
-        await _progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"latency: {latencyRuns} run(s) × {_options.Steps} steps, one in flight…")).ConfigureAwait(false);
-        await StartRunsAsync(client, input, latencyRuns, cancellationToken).ConfigureAwait(false);
-        timings.Enabled = true;
-        await new WorkflowWorker(counting, registry, EngineOptions("bench-latency", 1)).RunUntilIdleAsync(cancellationToken).ConfigureAwait(false);
-        timings.Enabled = false;
+        var floorSlice = (_options.FloorSamples + latencyRuns - 1) / latencyRuns;
+        await _progress.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"latency: {latencyRuns} run(s) × {_options.Steps} steps, one in flight, each after {floorSlice} samples of {_floor.Description}…")).ConfigureAwait(false);
+        var floorSamples = new List<TimeSpan>();
+        var latencyWorker = new WorkflowWorker(counting, registry, EngineOptions("bench-latency", 1));
+        for (var i = 0; i < latencyRuns; i++)
+        {
+            floorSamples.AddRange(await _floor.MeasureAsync(floorSlice, cancellationToken).ConfigureAwait(false));
+            await StartRunsAsync(client, input, 1, cancellationToken).ConfigureAwait(false);
+            timings.Enabled = true;
+            await latencyWorker.RunUntilIdleAsync(cancellationToken).ConfigureAwait(false);
+            timings.Enabled = false;
+        }
+
+        var floor = LatencyFigures.Of(floorSamples);
         var latency = LatencyFigures.Of([.. timings.Snapshot()]);
 
         var throughput = new List<ThroughputFigures>();

@@ -18,7 +18,7 @@ internal sealed class DurableBenchOptions
     /// <summary>Runs executed one at a time for the per-step latency (at most <see cref="Runs"/>). The default value is 30.</summary>
     public int LatencyRuns { get; init; } = 30;
 
-    /// <summary>Samples of the floor. The default value is 200.</summary>
+    /// <summary>Samples of the floor (at least; taken in equal slices between the latency runs). The default value is 200.</summary>
     public int FloorSamples { get; init; } = 200;
 
     public void Validate()
