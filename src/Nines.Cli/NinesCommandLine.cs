@@ -5,6 +5,7 @@ using System.CommandLine.Parsing;
 using System.Text.Json;
 using Nines.Cli.Commands;
 using Nines.Models;
+using Nines.Workflows;
 
 namespace Nines.Cli;
 
@@ -24,7 +25,8 @@ namespace Nines.Cli;
 /// (never to <see cref="Console"/>), and return an exit code from <see cref="ExitCodes"/>.</item>
 /// <item>For bad input, throw <see cref="CliUsageException"/> (or let an <see cref="ArgumentException"/>,
 /// <see cref="ModelSpecException"/>, <see cref="FormatException"/>, <see cref="FileNotFoundException"/> or
-/// <see cref="JsonException"/> escape): the handler here prints its message as one <c>error:</c> line and
+/// <see cref="JsonException"/> escape, or from the workflow commands <see cref="WorkflowStoreException"/>,
+/// <see cref="WorkflowRunNotFoundException"/> or <see cref="WorkflowRunStateException"/>): the handler here prints its message as one <c>error:</c> line and
 /// exits with <see cref="ExitCodes.Usage"/>. Anything else exits with <see cref="ExitCodes.Failure"/> and a
 /// hint to rerun with <c>--verbose</c> for the stack trace. Messages say what was wrong, what was expected and
 /// what to do.</item>
@@ -57,6 +59,8 @@ internal static class NinesCommandLine
             DemoCommand.Create(console),
             PlanCommand.Create(console),
             ModelsCommand.Create(console),
+            RunsCommand.Create(console),
+            BenchCommand.Create(console),
         ];
         foreach (var command in commands)
         {
@@ -132,6 +136,12 @@ internal static class NinesCommandLine
             FormatException e => (ExitCodes.Usage, e.Message),
             FileNotFoundException e => (ExitCodes.Usage, e.Message),
             JsonException e => (ExitCodes.Usage, e.Message),
+
+            // A store the CLI cannot use (corrupt, foreign, newer), a run id that is not there, or an operation the run's
+            // state forbids (signalling a finished run) are the user's input, not a bug.
+            WorkflowStoreException e => (ExitCodes.Usage, e.Message),
+            WorkflowRunNotFoundException e => (ExitCodes.Usage, e.Message),
+            WorkflowRunStateException e => (ExitCodes.Usage, e.Message),
             OperationCanceledException => (ExitCodes.Canceled, "canceled."),
             _ => (ExitCodes.Failure,
                 $"unexpected {exception.GetType().Name}: {exception.Message}" +

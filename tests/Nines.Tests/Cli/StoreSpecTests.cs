@@ -1,0 +1,44 @@
+using Nines.Cli;
+using Nines.Cli.Storage;
+
+namespace Nines.Tests.Cli;
+
+public sealed class StoreSpecTests
+{
+    [Theory]
+    [InlineData(null, "Sqlite", "nines.db")]
+    [InlineData("sqlite", "Sqlite", null)]
+    [InlineData("sqlite:data/x.db", "Sqlite", "data/x.db")]
+    [InlineData("./x.db", "Sqlite", "./x.db")]
+    [InlineData("/var/lib/nines.db", "Sqlite", "/var/lib/nines.db")]
+    [InlineData("postgres", "PostgreSql", null)]
+    [InlineData("postgres:Host=localhost;Database=nines", "PostgreSql", "Host=localhost;Database=nines")]
+    [InlineData("postgresql:Host=db", "PostgreSql", "Host=db")]
+    public void Parse_KnownForms_GiveKindAndTarget(string? text, string kind, string? target)
+    {
+        var spec = StoreSpec.Parse(text);
+
+        Assert.Equal(kind, spec.Kind.ToString());
+        Assert.Equal(target, spec.Target);
+    }
+
+    [Theory]
+    [InlineData("mysql:x")]
+    [InlineData("sqlite:")]
+    [InlineData("postgres:")]
+    [InlineData(" ")]
+    public void Parse_Malformed_ThrowsUsage(string text) =>
+        Assert.Throws<CliUsageException>(() => StoreSpec.Parse(text));
+
+    [Fact]
+    public void Create_PostgreSql_SaysItIsNotBuiltInYet()
+    {
+        var error = Assert.Throws<CliUsageException>(() => StoreSpec.Parse("postgres:Host=db").Create(TimeProvider.System));
+
+        Assert.Contains("PostgreSQL support is not built into this nines yet", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToString_PostgreSql_NeverShowsTheConnectionString() =>
+        Assert.DoesNotContain("secret", StoreSpec.Parse("postgres:Host=db;Password=secret").ToString(), StringComparison.Ordinal);
+}
