@@ -93,19 +93,30 @@ internal static class BenchDurableCommand
         }
     }
 
-    private static Task<DurableBenchReport> RunPostgreSqlAsync(CliConsole console, StoreSpec spec, DurableBenchOptions options, CancellationToken cancellationToken)
+    private static async Task<DurableBenchReport> RunPostgreSqlAsync(CliConsole console, StoreSpec spec, DurableBenchOptions options, CancellationToken cancellationToken)
     {
-        // ─── PostgreSQL hook ────────────────────────────────────────────────────────────────────────────────────────
-        // When src/Nines.PostgreSql and LocalPostgresCluster are merged, replace the throw with:
-        //   await using var cluster = spec.Target is null ? await LocalPostgresCluster.StartAsync(cancellationToken) : null;
-        //   var resolved = spec with { Target = cluster?.ConnectionString ?? spec.Target };
-        //   await using var store = await resolved.OpenAsync(TimeProvider.System, cancellationToken);
-        //   var floor = new PostgreSqlCommitFloor(resolved.Target!);   // IBenchFloor: p50 of INSERT + COMMIT on a plain table
-        //   return await new DurableBench(store, StoreKind.PostgreSql, floor, options, console.Error).RunAsync(cancellationToken);
-        // DurableBench already reports the PostgreSQL targets (p50 ≤ 2× INSERT+COMMIT, ≥ 3,000 steps/s at 64 in flight).
-        _ = (console, options, cancellationToken);
-        throw new CliUsageException(
-            $"PostgreSQL support is not built into this nines yet, so --store {(spec.Target is null ? "postgres" : "postgres:<connection string>")} cannot be benched; use --store sqlite for now.");
+        // Plain "postgres": a throwaway local cluster (fsync on), stopped and deleted afterwards.
+        LocalPostgresCluster? cluster = null;
+        if (spec.Target is null)
+        {
+            await console.Error.WriteLineAsync("starting a throwaway PostgreSQL cluster on 127.0.0.1 …").ConfigureAwait(false);
+            cluster = await LocalPostgresCluster.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var resolved = spec with { Target = cluster?.ConnectionString ?? spec.Target };
+            await using var store = await resolved.OpenAsync(TimeProvider.System, cancellationToken).ConfigureAwait(false);
+            var floor = new PostgreSqlCommitFloor(resolved.Target!, options.PayloadBytes);
+            return await new DurableBench(store, StoreKind.PostgreSql, floor, options, console.Error).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (cluster is not null)
+            {
+                await cluster.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     private static async Task WriteAsync(TextWriter output, DurableBenchReport report)

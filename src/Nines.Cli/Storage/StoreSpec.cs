@@ -134,13 +134,11 @@ internal sealed record StoreSpec(StoreKind Kind, string? Target)
                 return new SqliteWorkflowStore(new SqliteWorkflowStoreOptions { Path = SqlitePath, TimeProvider = timeProvider });
 
             case StoreKind.PostgreSql:
-                // ─── PostgreSQL hook ────────────────────────────────────────────────────────────────────────────────
-                // When src/Nines.PostgreSql is merged, reference it from Nines.Cli.csproj and replace the throw with:
-                //   return new PostgreSqlWorkflowStore(new PostgreSqlWorkflowStoreOptions { ConnectionString = Target!, TimeProvider = timeProvider });
-                // A plain "postgres" (Target null) is resolved by the caller first: the bench starts a LocalPostgresCluster
-                // and opens `spec with { Target = cluster.ConnectionString }`.
-                throw new CliUsageException(
-                    "PostgreSQL support is not built into this nines yet; use --store sqlite:<path> for now.");
+                // A plain "postgres" (no connection string) is resolved by the caller first: the bench starts a
+                // LocalPostgresCluster and opens `spec with { Target = cluster.ConnectionString }`.
+                return Target is null
+                    ? throw new CliUsageException("--store postgres needs a connection string here: --store \"postgres:Host=…;Username=…;Database=…\".")
+                    : new PostgreSqlWorkflowStore(new PostgreSqlWorkflowStoreOptions { ConnectionString = Target, TimeProvider = timeProvider });
 
             default:
                 throw new InvalidOperationException($"Unknown store kind {Kind}.");

@@ -37,17 +37,6 @@ public sealed class BenchDurableCommandTests
         Assert.Subset(before, Directory.GetDirectories(Path.GetTempPath(), "nines-bench-*").ToHashSet());
     }
 
-    [Theory]
-    [InlineData("postgres")]
-    [InlineData("postgres:Host=localhost")]
-    public async Task BenchDurable_PostgreSql_ExitsWithUsageSayingItIsNotBuiltInYet(string store)
-    {
-        var result = await CliTestRunner.RunAsync("bench", "durable", "--store", store);
-
-        Assert.Equal(2, result.ExitCode);
-        Assert.StartsWith("error: PostgreSQL support is not built into this nines yet", result.ErrorLines.Single(), StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task BenchDurable_ZeroSteps_ExitsWithUsage()
     {
@@ -55,5 +44,25 @@ public sealed class BenchDurableCommandTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal("error: --steps must be between 1 and 10000 (got 0).", result.ErrorLines.Single());
+    }
+}
+
+[Collection("postgres")]
+public sealed class BenchDurablePostgreSqlTests(Nines.Tests.Workflows.Storage.PostgresClusterFixture postgres)
+{
+    [Fact]
+    public async Task BenchDurable_PostgreSql_PrintsStepLatencyAgainstTheInsertCommitFloor()
+    {
+        var database = await postgres.Cluster.CreateDatabaseAsync("bench_" + Guid.NewGuid().ToString("N")[..8]);
+
+        var result = await CliTestRunner.RunAsync("bench", "durable", "--store", "postgres:" + database, "--steps", "2", "--runs", "4", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        using var json = JsonDocument.Parse(result.Out);
+        var root = json.RootElement;
+        Assert.Equal(2 * 4, root.GetProperty("stepLatency").GetProperty("samples").GetInt32());
+        Assert.StartsWith("one INSERT + COMMIT", root.GetProperty("floorDescription").GetString(), StringComparison.Ordinal);
+        Assert.Equal([1, 8, 64], root.GetProperty("throughput").EnumerateArray().Select(t => t.GetProperty("inFlight").GetInt32()));
+        Assert.DoesNotContain("Password", result.Out, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -31,11 +31,19 @@ public sealed class StoreSpecTests
         Assert.Throws<CliUsageException>(() => StoreSpec.Parse(text));
 
     [Fact]
-    public void Create_PostgreSql_SaysItIsNotBuiltInYet()
+    public async Task Create_PostgreSql_BuildsThePostgreSqlStore()
     {
-        var error = Assert.Throws<CliUsageException>(() => StoreSpec.Parse("postgres:Host=db").Create(TimeProvider.System));
+        await using var store = StoreSpec.Parse("postgres:Host=db;Username=nines").Create(TimeProvider.System);
 
-        Assert.Contains("PostgreSQL support is not built into this nines yet", error.Message, StringComparison.Ordinal);
+        Assert.IsType<Nines.Workflows.Storage.PostgreSqlWorkflowStore>(store);
+    }
+
+    [Fact]
+    public void Create_PlainPostgres_AsksForAConnectionString()
+    {
+        var error = Assert.Throws<CliUsageException>(() => StoreSpec.Parse("postgres").Create(TimeProvider.System));
+
+        Assert.Contains("needs a connection string", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
