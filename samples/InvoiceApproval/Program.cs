@@ -12,7 +12,7 @@ namespace Nines.Samples.InvoiceApproval;
 /// The console program: <c>start</c>, <c>worker</c>, <c>status</c>, <c>payments</c>. Every command opens the same
 /// SQLite store, so runs started by one process are continued by another — that is the point of the sample.
 /// </summary>
-public static partial class Program
+internal static partial class Program
 {
     /// <summary>The store file when <c>--store</c> is not given, relative to the working directory.</summary>
     public const string DefaultStore = "invoices.db";
