@@ -1,8 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Nines.Simulation;
 using Nines.Workflows;
 using Nines.Workflows.Storage;
 
@@ -81,7 +80,7 @@ internal static partial class Program
         }
 
         Console.WriteLine();
-        Console.WriteLine(app.Describe(run));
+        Console.WriteLine(await app.DescribeAsync(run).ConfigureAwait(false));
         return 0;
     }
 
@@ -94,6 +93,13 @@ internal static partial class Program
             e.Cancel = true;
             stop.Cancel();
         };
+
+        // `kill <pid>` stops it as gently as Ctrl+C: in-flight steps finish, held runs are released at once.
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
         Console.WriteLine($"worker {app.WorkerId} on {app.StoreArgument}: resuming suspended and orphaned runs; Ctrl+C to stop");
         var worker = app.RunWorkerAsync(stop.Token);
         await app.WatchAsync(stop.Token).ConfigureAwait(false);
@@ -108,7 +114,7 @@ internal static partial class Program
         await using var app = new SampleApp(args);
         var client = app.Client();
         var run = await client.GetRunAsync(runId).ConfigureAwait(false);
-        Console.WriteLine(app.Describe(run));
+        Console.WriteLine(await app.DescribeAsync(run).ConfigureAwait(false));
         Console.WriteLine();
         Console.WriteLine("journal:");
         foreach (var step in await client.GetStepsAsync(runId).ConfigureAwait(false))
@@ -131,7 +137,7 @@ internal static partial class Program
     {
         await using var app = new SampleApp(args);
         var payments = await app.Payments.ListAsync().ConfigureAwait(false);
-        Console.WriteLine($"{payments.Count} payment(s) in {app.Payments.LedgerPath}");
+        Console.WriteLine($"{payments.Count} payment(s) in {Path.GetRelativePath(Environment.CurrentDirectory, app.Payments.LedgerPath)}");
         foreach (var p in payments)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Id}  {p.Invoice}  {ApproveInvoiceWorkflow.Money(p.Amount, p.Currency),16}  {p.Vendor,-20} key={p.IdempotencyKey}  {p.PaidAt:yyyy-MM-dd HH:mm:ss}Z"));

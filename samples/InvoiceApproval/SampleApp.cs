@@ -52,7 +52,7 @@ internal sealed class SampleApp : IAsyncDisposable
         // A simulated model (right 95% of the time; when wrong, wrong the way models are) with a little latency.
         IChatClient model = new SimulatedChatClient(
             SimulationProfile.Good with { TimeToFirstToken = TimeSpan.FromMilliseconds(300), PerOutputToken = TimeSpan.FromMilliseconds(2) },
-            new SimulationOptions { Seed = Environment.ProcessId, Oracle = new InvoiceOracle() });
+            new SimulationOptions { Seed = Environment.ProcessId, Oracle = new InvoiceOracle() }); // a new draw per process
         _registry.Add(() => new ApproveInvoiceWorkflow(model, Payments, workflowOptions));
     }
 
@@ -92,7 +92,7 @@ internal sealed class SampleApp : IAsyncDisposable
 
             if (!announcedLease && run.Status == WorkflowRunStatus.Running && run.LeaseOwner != WorkerId)
             {
-                Console.WriteLine(Describe(run));
+                Console.WriteLine(await DescribeAsync(run).ConfigureAwait(false));
                 announcedLease = true;
             }
 
@@ -119,7 +119,7 @@ internal sealed class SampleApp : IAsyncDisposable
                     var first = !seen.ContainsKey(run.RunId);
                     if (seen.GetValueOrDefault(run.RunId) != state && !(first && WorkflowClient.IsFinished(run.Status)))
                     {
-                        Console.WriteLine(Describe(run));
+                        Console.WriteLine(await DescribeAsync(run).ConfigureAwait(false));
                     }
 
                     seen[run.RunId] = state;
@@ -134,13 +134,13 @@ internal sealed class SampleApp : IAsyncDisposable
     }
 
     /// <summary>One run, for people: where it is and what to do next.</summary>
-    public string Describe(WorkflowRun run)
+    public async Task<string> DescribeAsync(WorkflowRun run)
     {
         var id = run.RunId;
         switch (run.Status)
         {
             case WorkflowRunStatus.Completed:
-                var receipt = Client().GetResultAsync<InvoiceReceipt>(id).GetAwaiter().GetResult();
+                var receipt = await Client().GetResultAsync<InvoiceReceipt>(id).ConfigureAwait(false);
                 var money = ApproveInvoiceWorkflow.Money(receipt.Total, receipt.Currency);
                 return receipt.Outcome == InvoiceReceipt.Paid
                     ? $"run {id} completed: {receipt.Invoice} PAID as {receipt.PaymentId}, {money} to {receipt.Vendor}{(receipt.ApprovedBy is null ? "" : $", approved by {receipt.ApprovedBy}")}"
@@ -154,8 +154,10 @@ internal sealed class SampleApp : IAsyncDisposable
                       reject:   dotnet run --project src/Nines.Cli -- runs signal {{id}} approval '{"approved":false,"by":"ann","reason":"not ordered"}' --store {{store}}
                       then:     dotnet run --project samples/InvoiceApproval -- worker{{worker}}
                     """;
-            case WorkflowRunStatus.Running when run.LeaseOwner != WorkerId:
-                return $"run {id} is running under worker {run.LeaseOwner}'s lease until {run.LeaseExpiresAt:HH:mm:ss}Z; if that process died, this worker takes the run over when the lease expires";
+            case WorkflowRunStatus.Running when run.LeaseOwner == WorkerId:
+                return $"run {id} is running on this worker";
+            case WorkflowRunStatus.Running:
+                return $"run {id} is running under worker {run.LeaseOwner}'s lease until {run.LeaseExpiresAt:HH:mm:ss}Z; if that process died, a worker takes the run over when the lease expires";
             case WorkflowRunStatus.Failed or WorkflowRunStatus.Cancelled or WorkflowRunStatus.Blocked:
                 return $"run {id} is {Program.Status(run)}: {run.Error}";
             default:
