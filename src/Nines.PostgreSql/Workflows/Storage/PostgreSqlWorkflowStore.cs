@@ -89,14 +89,15 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
             """;
         _claimSql = $"""
             WITH candidates AS (
-                SELECT r.run_id, r.status AS prior_status
+                SELECT r.run_id, r.status AS prior_status,
+                       CASE r.status WHEN 'Running' THEN r.lease_expires_at ELSE COALESCE(r.wake_at, r.created_at) END AS due_at
                 FROM {_s}.runs r
                 JOIN unnest($1::text[], $2::integer[]) AS k(workflow, version) ON r.workflow = k.workflow AND r.version = k.version
                 WHERE r.status IN ('Pending', 'Suspended', 'Running')
                   AND (r.status = 'Pending'
                        OR (r.status = 'Suspended' AND r.wake_at <= $3)
                        OR (r.status = 'Running' AND r.lease_expires_at <= $3))
-                ORDER BY r.created_at, r.run_id
+                ORDER BY due_at, r.created_at, r.run_id
                 LIMIT $4
                 FOR UPDATE OF r SKIP LOCKED)
             UPDATE {_s}.runs r
@@ -104,7 +105,7 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
                 wake_at = NULL, waiting_for = NULL, updated_at = $3
             FROM candidates c
             WHERE r.run_id = c.run_id
-            RETURNING {Prefixed("r")}, c.prior_status = 'Running'
+            RETURNING {Prefixed("r")}, c.prior_status = 'Running', c.due_at
             """;
         _renewSql = $"""
             WITH renewed AS (
@@ -290,7 +291,8 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
     /// <remarks>
     /// One statement: a CTE picks the oldest runnable runs of the registered versions with
     /// <c>FOR UPDATE SKIP LOCKED</c> (rows another worker is claiming or writing are skipped, never waited for) and an
-    /// <c>UPDATE … RETURNING</c> raises their epochs.
+    /// <c>UPDATE … RETURNING</c> raises their epochs. Oldest means longest claimable, as in the SQLite store: a pending
+    /// or suspended run by its wake time (or creation time when it has none), an expired running run by its lease expiry.
     /// </remarks>
     public async Task<IReadOnlyList<WorkflowClaim>> ClaimRunsAsync(WorkflowClaimRequest request, CancellationToken cancellationToken = default)
     {
@@ -312,21 +314,24 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = request.MaxRuns });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = request.WorkerId });
         command.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = (request.Now + request.LeaseDuration).UtcDateTime });
-        var claims = new List<WorkflowClaim>();
+        var chosen = new List<(DateTime DueAt, WorkflowClaim Claim)>();
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await using (reader.ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 var run = ReadRun(reader);
-                claims.Add(new WorkflowClaim(run, new WorkflowLease(run.RunId, request.WorkerId, run.LeaseEpoch), reader.GetBoolean(17)));
+                var claim = new WorkflowClaim(run, new WorkflowLease(run.RunId, request.WorkerId, run.LeaseEpoch), reader.GetBoolean(17));
+                chosen.Add((reader.GetFieldValue<DateTime>(18), claim));
             }
         }
 
-        // RETURNING keeps no order; hand them out oldest first as they were chosen.
-        claims.Sort(static (a, b) =>
-            a.Run.CreatedAt != b.Run.CreatedAt ? a.Run.CreatedAt.CompareTo(b.Run.CreatedAt) : string.CompareOrdinal(a.Run.RunId, b.Run.RunId));
-        return claims;
+        // RETURNING keeps no order; hand them out in the order they were chosen.
+        chosen.Sort(static (a, b) =>
+            a.DueAt != b.DueAt ? a.DueAt.CompareTo(b.DueAt)
+            : a.Claim.Run.CreatedAt != b.Claim.Run.CreatedAt ? a.Claim.Run.CreatedAt.CompareTo(b.Claim.Run.CreatedAt)
+            : string.CompareOrdinal(a.Claim.Run.RunId, b.Claim.Run.RunId));
+        return chosen.ConvertAll(static c => c.Claim);
     }
 
     /// <inheritdoc />
@@ -878,13 +883,23 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Works in batches of <see cref="PostgreSqlWorkflowStoreConstants.PruneBatchSize"/>, oldest first; each batch is
+    /// archived (when <paramref name="archive"/> is given) and then deleted in one transaction, which re-checks that every
+    /// run is still finished before <paramref name="finishedBefore"/> with no unfinished parent and deletes steps and
+    /// signals only of the runs it deleted. A crash mid-prune at worst archives a run twice. A run whose archive call
+    /// throws is kept and the prune goes on; afterwards a <see cref="WorkflowStoreException"/> names the kept runs, its
+    /// inner <see cref="AggregateException"/> holding the archive errors. Cancellation stops the prune and is not counted
+    /// as an archive failure.
+    /// </remarks>
     public async Task<WorkflowPruneResult> PruneAsync(DateTimeOffset finishedBefore, Func<ArchivedWorkflowRun, CancellationToken, Task>? archive = null, CancellationToken cancellationToken = default)
     {
-        var kept = new List<string>();
+        var failures = new List<(string RunId, Exception Error)>();
         var deleted = 0;
         var archived = 0;
         while (true)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var connectionScope = connection.ConfigureAwait(false);
             IReadOnlyList<WorkflowRun> batch;
@@ -899,20 +914,21 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
                 connection))
             {
                 find.Parameters.Add(Time("before", finishedBefore));
-                find.Parameters.AddWithValue("kept", kept.ToArray());
+                find.Parameters.AddWithValue("kept", failures.Select(f => f.RunId).ToArray());
                 find.Parameters.AddWithValue("limit", PostgreSqlWorkflowStoreConstants.PruneBatchSize);
                 batch = await ReadRunsAsync(find, cancellationToken).ConfigureAwait(false);
             }
 
             if (batch.Count == 0)
             {
-                return new WorkflowPruneResult(deleted, archived);
+                break;
             }
 
             var doomed = new List<string>(batch.Count);
             var archivedInBatch = new HashSet<string>(StringComparer.Ordinal);
             foreach (var run in batch)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 if (archive is not null)
                 {
                     var steps = await ReadStepsAsync(connection, run.RunId, cancellationToken).ConfigureAwait(false);
@@ -920,15 +936,20 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
                     try
                     {
                         await archive(new ArchivedWorkflowRun(run, steps, signals), cancellationToken).ConfigureAwait(false);
-                        archivedInBatch.Add(run.RunId);
                     }
-#pragma warning disable CA1031 // Any archive failure keeps the run: deleting what could not be archived would lose it.
-                    catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                    {
+                        throw;
+                    }
+#pragma warning disable CA1031 // Any archive failure keeps the run (deleting what could not be archived would lose it) and is reported after the others are pruned.
+                    catch (Exception ex)
 #pragma warning restore CA1031
                     {
-                        kept.Add(run.RunId);
+                        failures.Add((run.RunId, ex));
                         continue;
                     }
+
+                    archivedInBatch.Add(run.RunId);
                 }
 
                 doomed.Add(run.RunId);
@@ -940,20 +961,26 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
             }
 
             var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
             await using var transactionScope = transaction.ConfigureAwait(false);
-            var ids = doomed.ToArray();
-            using (var delete = new NpgsqlBatch(connection, transaction))
+
+            // Re-checked inside the transaction: a run may have been deleted meanwhile or its parent restarted. Steps and
+            // signals go only with a run actually deleted here.
+            using (var delete = new NpgsqlCommand(
+                $"""
+                WITH gone AS (
+                    DELETE FROM {_s}.runs r
+                    WHERE r.run_id = ANY(@ids) AND r.status IN {Finished} AND r.completed_at < @before
+                      AND NOT EXISTS (SELECT 1 FROM {_s}.runs p WHERE p.run_id = r.parent_run_id AND p.status NOT IN {Finished})
+                    RETURNING r.run_id),
+                gone_steps AS (DELETE FROM {_s}.steps s USING gone g WHERE s.run_id = g.run_id),
+                gone_signals AS (DELETE FROM {_s}.signals s USING gone g WHERE s.run_id = g.run_id)
+                SELECT run_id FROM gone
+                """,
+                connection,
+                transaction))
             {
-                var runs = new NpgsqlBatchCommand($"DELETE FROM {_s}.runs WHERE run_id = ANY(@ids) AND status IN {Finished} RETURNING run_id");
-                runs.Parameters.AddWithValue("ids", ids);
-                delete.BatchCommands.Add(runs);
-                var steps = new NpgsqlBatchCommand($"DELETE FROM {_s}.steps WHERE run_id = ANY(@ids)");
-                steps.Parameters.AddWithValue("ids", ids);
-                delete.BatchCommands.Add(steps);
-                var signals = new NpgsqlBatchCommand($"DELETE FROM {_s}.signals WHERE run_id = ANY(@ids)");
-                signals.Parameters.AddWithValue("ids", ids);
-                delete.BatchCommands.Add(signals);
+                delete.Parameters.AddWithValue("ids", doomed.ToArray());
+                delete.Parameters.Add(Time("before", finishedBefore));
                 var reader = await delete.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
                 await using var readerScope = reader.ConfigureAwait(false);
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -968,6 +995,17 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        if (failures.Count > 0)
+        {
+            throw new WorkflowStoreException(
+                $"Pruned {deleted} run(s) from {Description} but kept {failures.Count} whose archive failed: "
+                + string.Join("; ", failures.Select(f => $"'{f.RunId}': {f.Error.Message}"))
+                + ". Fix the archive and prune again; the kept runs are pruned once they archive.",
+                new AggregateException(failures.Select(f => f.Error)));
+        }
+
+        return new WorkflowPruneResult(deleted, archived);
     }
 
     /// <summary>Stops the listening connection and closes the pool the store created.</summary>
@@ -1349,11 +1387,19 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
         return (distinct.Select(k => k.Workflow).ToArray(), distinct.Select(k => k.Version).ToArray());
     }
 
+    /// <summary>The reason a blocked run carries; word for word the SQLite store's, so tools and docs see one message.</summary>
     private static string BlockedReason(WorkflowVersionKey key, IReadOnlyList<WorkflowVersionKey> live)
     {
-        var liveVersions = live.Where(k => string.Equals(k.Workflow, key.Workflow, StringComparison.Ordinal)).Select(k => k.Version).Order().ToList();
-        var liveText = liveVersions.Count == 0 ? "none" : string.Join(", ", liveVersions.Select(v => "v" + v.ToString(CultureInfo.InvariantCulture)));
-        return $"No live worker has workflow '{key.Workflow}' version {key.Version} registered (live versions of '{key.Workflow}': {liveText}). "
+        var sameWorkflow = live
+            .Where(k => string.Equals(k.Workflow, key.Workflow, StringComparison.Ordinal))
+            .Distinct()
+            .OrderBy(k => k.Version)
+            .Select(k => k.ToString())
+            .ToList();
+        var running = sameWorkflow.Count > 0
+            ? "live workers run: " + string.Join(", ", sameWorkflow)
+            : "no live worker runs any version of it";
+        return $"No live worker has workflow '{key.Workflow}' version {key.Version} registered ({running}). "
             + $"Register version {key.Version} ([Workflow(\"{key.Workflow}\", Version = {key.Version})]) in a worker, or cancel the run.";
     }
 

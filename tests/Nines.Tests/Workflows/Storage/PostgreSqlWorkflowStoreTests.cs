@@ -748,7 +748,7 @@ public sealed class PostgreSqlWorkflowStoreTests(PostgresClusterFixture postgres
         var run = (await store.GetRunAsync("pending-v1"))!;
         Assert.Equal(WorkflowRunStatus.Blocked, run.Status);
         Assert.Contains("'invoice' version 1", run.Error, StringComparison.Ordinal);
-        Assert.Contains("v2, v3", run.Error, StringComparison.Ordinal);
+        Assert.Contains("(live workers run: invoice v2, invoice v3)", run.Error, StringComparison.Ordinal);
         Assert.Contains("Register version 1 ([Workflow(\"invoice\", Version = 1)]) in a worker, or cancel the run.", run.Error, StringComparison.Ordinal);
         Assert.Equal(WorkflowRunStatus.Blocked, (await store.GetRunAsync("suspended-v1"))!.Status);
         Assert.Equal(WorkflowRunStatus.Pending, (await store.GetRunAsync("pending-v2"))!.Status);
@@ -824,9 +824,13 @@ public sealed class PostgreSqlWorkflowStoreTests(PostgresClusterFixture postgres
         var failing = await CreateAndClaimAsync(store, "failing", createdAt: _t0.AddSeconds(2));
         await store.CompleteRunAsync(failing, new WorkflowRunCompletion { Status = WorkflowRunStatus.Failed, Error = "x", Now = _t0 });
 
-        var result = await store.PruneAsync(_t0.AddDays(1), (run, _) => throw new IOException("archive is down"));
+        var error = await Assert.ThrowsAsync<WorkflowStoreException>(
+            () => store.PruneAsync(_t0.AddDays(1), (run, _) => throw new IOException("archive is down")));
 
-        Assert.Equal(new WorkflowPruneResult(0, 0), result);
+        Assert.Contains("Pruned 0 run(s)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'failing': archive is down", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("'child'", error.Message, StringComparison.Ordinal);
+        Assert.IsType<IOException>(Assert.Single(Assert.IsType<AggregateException>(error.InnerException).InnerExceptions));
         Assert.NotNull(await store.GetRunAsync("child"));
         Assert.NotNull(await store.GetRunAsync("failing"));
         Assert.Equal(new WorkflowPruneResult(1, 0), await store.PruneAsync(_t0.AddDays(1)));
