@@ -79,7 +79,8 @@ public sealed class WorkflowWorker
                     continue;
                 }
 
-                await WaitForWorkAsync(inFlight.Values, stoppingToken).ConfigureAwait(false);
+                // With every slot busy, only a finishing run can make room: do not spin on timers that are already due.
+                await WaitForWorkAsync(inFlight.Values, considerTimers: inFlight.Count < _options.MaxConcurrentRuns, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -153,11 +154,11 @@ public sealed class WorkflowWorker
         await _store.UpdateBlockedRunsAsync(now, now - (3 * _options.RegistrationInterval), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task WaitForWorkAsync(IEnumerable<Task> inFlight, CancellationToken stoppingToken)
+    private async Task WaitForWorkAsync(IEnumerable<Task> inFlight, bool considerTimers, CancellationToken stoppingToken)
     {
         var time = _options.TimeProvider;
         var wait = _options.PollInterval;
-        var nextWake = await _store.GetNextWakeAsync(_registry.Keys, stoppingToken).ConfigureAwait(false);
+        var nextWake = considerTimers ? await _store.GetNextWakeAsync(_registry.Keys, stoppingToken).ConfigureAwait(false) : null;
         if (nextWake is { } wake)
         {
             var untilWake = wake - time.GetUtcNow();
