@@ -91,7 +91,10 @@ internal static class WorkflowExecutor
             return WorkflowRunStatus.Pending;
         }
 
-        var journal = await store.GetStepsAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
+        // Epoch 1 is a run's first claim: nothing can have been journaled without a lease, so skip the read.
+        var journal = lease.Epoch == 1 && !claim.TakenOver
+            ? []
+            : await store.GetStepsAsync(run.RunId, CancellationToken.None).ConfigureAwait(false);
 
         // One DI scope per execution, so a workflow's scoped dependencies live exactly as long as it runs.
         var scope = (services?.GetService(typeof(IServiceScopeFactory)) as IServiceScopeFactory)?.CreateAsyncScope();
