@@ -56,10 +56,19 @@ internal static class Program
             ShutdownGracePeriod = TimeSpan.FromSeconds(1),
         };
 
+        // Every start creates the same runs (idempotent by id); skipping the ones that exist keeps restarts quick.
         var client = new WorkflowClient(store, registry, options);
+        var existing = (await client.ListAsync(new WorkflowRunQuery { Workflow = arguments.Workflow, Limit = arguments.Runs + 100 }))
+            .Select(r => r.RunId)
+            .ToHashSet(StringComparer.Ordinal);
         for (var i = 1; i <= arguments.Runs; i++)
         {
             var runId = RunId(arguments.Workflow, i);
+            if (existing.Contains(runId))
+            {
+                continue;
+            }
+
             if (arguments.Workflow == CrashOrderWorkflow.Name)
             {
                 await client.StartAsync(arguments.Workflow, new OrderInput(runId, 100 + i), new StartWorkflowOptions { RunId = runId });
