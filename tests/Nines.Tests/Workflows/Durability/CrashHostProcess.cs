@@ -10,6 +10,7 @@ internal sealed class CrashHostProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private CrashHostProcess(Process process)
     {
@@ -79,7 +80,14 @@ internal sealed class CrashHostProcess : IDisposable
 
         var process = new Process { StartInfo = start };
         var host = new CrashHostProcess(process);
-        process.OutputDataReceived += (_, e) => host.Capture(host._stdout, e.Data);
+        process.OutputDataReceived += (_, e) =>
+        {
+            host.Capture(host._stdout, e.Data);
+            if (e.Data?.StartsWith("READY", StringComparison.Ordinal) == true)
+            {
+                host._ready.TrySetResult();
+            }
+        };
         process.ErrorDataReceived += (_, e) => host.Capture(host._stderr, e.Data);
         process.Start();
         process.BeginOutputReadLine();
@@ -107,6 +115,14 @@ internal sealed class CrashHostProcess : IDisposable
 
     /// <summary>Lets a frozen process run again (SIGCONT).</summary>
     public Task ResumeAsync() => SignalAsync("-CONT");
+
+    /// <summary>Waits until the host says READY (its store is open, its runs exist, its worker runs); false when it exited or timed out first.</summary>
+    public async Task<bool> WaitForReadyAsync(TimeSpan timeout)
+    {
+        var exited = _process.WaitForExitAsync();
+        var first = await Task.WhenAny(_ready.Task, exited, Task.Delay(timeout));
+        return first == _ready.Task;
+    }
 
     /// <summary>Waits for the process to exit; false when it had not after <paramref name="timeout"/>.</summary>
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)

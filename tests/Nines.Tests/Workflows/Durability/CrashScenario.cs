@@ -32,9 +32,9 @@ internal static class CrashScenario
             "--workflow", "crash-order",
             "--runs", Runs.ToString(CultureInfo.InvariantCulture),
             "--payment-url", payments.Url.ToString(),
-            "--model", "sim:good,ttft=8,token=0.1",
-            "--step-ms", "15",
-            "--max-concurrent", "3",
+            "--model", "sim:good,ttft=100,token=0.1",
+            "--step-ms", "250",
+            "--max-concurrent", "2",
             "--lease-ms", "2000",
             "--heartbeat-ms", "500",
             "--poll-ms", "100",
@@ -43,10 +43,24 @@ internal static class CrashScenario
         var random = new Random(Seed);
         var total = Stopwatch.StartNew();
         var killed = new List<int>();
+        var startupKills = 0;
         while (killed.Count < Kills)
         {
             using var host = CrashHostProcess.Start(arguments);
-            await Task.Delay(random.Next(100, 801));
+            if (killed.Count % 10 == 0)
+            {
+                // Every tenth life is cut short during startup: opening the store, creating the runs, the first claims.
+                await Task.Delay(random.Next(50, 601));
+                startupKills++;
+            }
+            else
+            {
+                // Otherwise the clock starts once the worker runs, so that every life gets real work done before it dies
+                // (a cold start takes most of a second on a busy 2-core machine).
+                Assert.True(await host.WaitForReadyAsync(TimeSpan.FromSeconds(60)), $"The crash host {host.Pid} did not get ready within 60 s (exit code {SafeExitCode(host)}):\n{host.StandardError}");
+                await Task.Delay(random.Next(100, 801));
+            }
+
             Assert.False(host.HasExited, $"The crash host {host.Pid} exited by itself (code {SafeExitCode(host)}) before it was killed:\n{host.StandardError}");
             await host.KillAsync();
             killed.Add(host.Pid);
@@ -118,10 +132,11 @@ internal static class CrashScenario
         Assert.True(reExecutions > 0, $"{Kills} kills caused no re-execution: the kills did not land inside steps. Make the runs longer.");
 
         var killedWhileWorking = killed.Count(pid => logs.Executions.Any(e => e.Pid == pid));
+        Assert.True(killedWhileWorking >= Kills / 2, $"Only {killedWhileWorking} of {Kills} killed processes had begun a step: the runs finished too early for the kills to test much. Make the runs longer.");
         var repeatedPayments = payments.Requests.GroupBy(p => p.Key).Count(g => g.Count() > 1);
         output.WriteLine($"store: {store.Description}; seed {Seed}; {Runs} runs");
-        output.WriteLine($"kills: {killed.Count} (SIGKILL after 100–800 ms) in {crashPhase.TotalSeconds:F1} s; {killedWhileWorking} of the killed processes had begun at least one step body");
-        output.WriteLine($"processes: {killed.Count + 1} started, {logs.Starts.Count} got as far as opening their log; final host finished the rest in {finalPhase.TotalSeconds:F1} s; total {total.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine($"kills: {killed.Count} (SIGKILL; {startupKills} 50–600 ms after launch, the rest 100–800 ms after READY) in {crashPhase.TotalSeconds:F1} s; {killedWhileWorking} of the killed processes had begun at least one step body");
+        output.WriteLine($"processes: {killed.Count + 1} started, {logs.Starts.Count} got as far as opening their log; final host finished the rest in {finalPhase.TotalSeconds:F1} s; total {total.Elapsed.TotalSeconds:F1} s; startup to READY median {Median(logs.StartupMilliseconds):F0} ms");
         output.WriteLine($"claims: {runs.Values.Sum(r => r.LeaseEpoch)} (sum of final epochs; a run without kills needs 2: before and after its sleep)");
         output.WriteLine($"step executions: {logs.Executions.Count} for {byStep.Count} steps; re-executions (killed before the journal write): {reExecutions}");
         output.WriteLine("re-executions by step: " + string.Join(", ", _steps.Select(s => $"{s} {byStep.Where(g => g.Key.Step == s).Sum(g => g.Count() - 1)}")));
@@ -138,6 +153,9 @@ internal static class CrashScenario
         var runs = await store.ListRunsAsync(new WorkflowRunQuery { Workflow = "crash-order", Limit = Runs * 2 });
         return string.Join(", ", runs.Where(r => !WorkflowClient.IsFinished(r.Status)).Select(r => $"{r.RunId} {r.Status} (epoch {r.LeaseEpoch}, owner {r.LeaseOwner}, waiting for {r.WaitingFor})"));
     }
+
+    private static double Median(IReadOnlyList<double> values) =>
+        values.Count == 0 ? double.NaN : values.Order().ElementAt(values.Count / 2);
 
     private static string SafeExitCode(CrashHostProcess host) => host.HasExited ? host.ExitCode.ToString(CultureInfo.InvariantCulture) : "?";
 

@@ -9,8 +9,9 @@ namespace Nines.Tests.Workflows.Durability;
 /// </summary>
 internal sealed class ExecutionLogs
 {
-    private ExecutionLogs(List<StepExecution> executions, List<string> violations, List<LeaseRejection> rejections, List<int> starts, List<string> malformed)
+    private ExecutionLogs(List<StepExecution> executions, List<string> violations, List<LeaseRejection> rejections, List<int> starts, List<double> startupMilliseconds, List<string> malformed)
     {
+        StartupMilliseconds = startupMilliseconds;
         Executions = executions;
         Violations = violations;
         Rejections = rejections;
@@ -27,6 +28,9 @@ internal sealed class ExecutionLogs
     /// <summary>The processes that got as far as opening their log.</summary>
     public IReadOnlyList<int> Starts { get; }
 
+    /// <summary>For each process that got ready: the time from its launch until its worker ran.</summary>
+    public IReadOnlyList<double> StartupMilliseconds { get; }
+
     /// <summary>Lines that could not be parsed (none are expected: each line is one write call).</summary>
     public IReadOnlyList<string> Malformed { get; }
 
@@ -36,6 +40,7 @@ internal sealed class ExecutionLogs
         var violations = new List<string>();
         var rejections = new List<LeaseRejection>();
         var starts = new List<int>();
+        var startup = new List<double>();
         var malformed = new List<string>();
         foreach (var file in Directory.EnumerateFiles(directory, "exec-*.log").Order(StringComparer.Ordinal))
         {
@@ -52,6 +57,9 @@ internal sealed class ExecutionLogs
                         break;
                     case "START" when parts.Length >= 2:
                         starts.Add(int.Parse(parts[1], CultureInfo.InvariantCulture));
+                        break;
+                    case "READY" when parts.Length >= 3:
+                        startup.Add(double.Parse(parts[2], CultureInfo.InvariantCulture));
                         break;
                     case "DONE":
                         break;
@@ -73,7 +81,7 @@ internal sealed class ExecutionLogs
             }
         }
 
-        return new ExecutionLogs(executions, violations, rejections, starts, malformed);
+        return new ExecutionLogs(executions, violations, rejections, starts, startup, malformed);
     }
 }
 

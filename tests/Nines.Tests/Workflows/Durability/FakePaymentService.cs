@@ -28,6 +28,9 @@ internal sealed class FakePaymentService : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>How long after applying a payment the service answers.</summary>
+    public TimeSpan ResponseDelay { get; init; } = TimeSpan.FromMilliseconds(40);
+
     public Uri Url { get; }
 
     /// <summary>Every request received, in order.</summary>
@@ -108,6 +111,9 @@ internal sealed class FakePaymentService : IAsyncDisposable
                 _requests.Add(new PaymentRequest(body.Key, body.RunId, body.Amount, applied, receipt));
             }
 
+            // Answer a little later than the payment is applied: a worker killed in this window has paid but not
+            // journaled the payment, so its successor must send the same key again.
+            await Task.Delay(ResponseDelay);
             response.ContentType = "application/json";
             await JsonSerializer.SerializeAsync(response.OutputStream, new { receipt, applied }, JsonSerializerOptions.Web);
         }
