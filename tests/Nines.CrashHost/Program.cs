@@ -79,15 +79,16 @@ internal static class Program
             }
         }
 
-        using var stop = new CancellationTokenSource();
-        var worker = new WorkflowWorker(store, registry, options);
-        var working = worker.RunAsync(stop.Token);
-
         // The tests time their kills from here, so that each life of the host gets some real work done.
         var startup = DateTime.Now - System.Diagnostics.Process.GetCurrentProcess().StartTime;
         var ready = string.Create(CultureInfo.InvariantCulture, $"READY {ExecutionLog.Pid} {startup.TotalMilliseconds:F0}");
         log.Append(ready);
         Console.WriteLine(ready);
+
+        // On the thread pool: SQLite calls complete synchronously, so the worker loop would otherwise keep this thread.
+        using var stop = new CancellationTokenSource();
+        var worker = new WorkflowWorker(store, registry, options);
+        var working = Task.Run(() => worker.RunAsync(stop.Token));
         if (!arguments.ExitWhenDone)
         {
             await working;

@@ -14,7 +14,7 @@ namespace Nines.Tests.Workflows.Durability;
 /// </summary>
 internal static class CrashScenario
 {
-    public const int Runs = 48;
+    public const int Runs = 60;
     public const int Kills = 100;
     public const int Seed = 20261126;
 
@@ -33,7 +33,7 @@ internal static class CrashScenario
             "--runs", Runs.ToString(CultureInfo.InvariantCulture),
             "--payment-url", payments.Url.ToString(),
             "--model", "sim:good,ttft=100,token=0.1",
-            "--step-ms", "250",
+            "--step-ms", "300",
             "--max-concurrent", "2",
             "--lease-ms", "2000",
             "--heartbeat-ms", "500",
@@ -67,7 +67,7 @@ internal static class CrashScenario
         }
 
         var crashPhase = total.Elapsed;
-        using var final = CrashHostProcess.Start([.. arguments, "--exit-when-done"]);
+        using var final = CrashHostProcess.Start([.. arguments, "--max-concurrent", "8", "--exit-when-done"]);
         if (!await final.WaitForExitAsync(TimeSpan.FromMinutes(3)))
         {
             var unfinished = await DescribeUnfinishedAsync(openStore);
