@@ -1,0 +1,42 @@
+// The PostgreSQL variants of CrashTests. They need src/Nines.PostgreSql and PostgresClusterFixture, which come from
+// another branch: to enable them, define NINES_POSTGRES in tests/Nines.Tests/Nines.Tests.csproj and
+// tests/Nines.CrashHost/Nines.CrashHost.csproj (see the commented block in each) — docs/workflows-durability.md.
+#if NINES_POSTGRES
+using Nines.Workflows.Storage;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Nines.Tests.Workflows.Durability;
+
+/// <summary>The crash and takeover tests against PostgreSQL: the same scenarios as <see cref="CrashTests"/>, each in a fresh database of the shared throwaway cluster.</summary>
+[Collection("postgres")]
+public sealed class PostgresCrashTests(PostgresClusterFixture cluster, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Worker_KilledHundredTimes_EveryRunCompletesOnceAndPaysOnce()
+    {
+        var connectionString = await FreshDatabaseAsync("crash");
+        await CrashScenario.RunAsync("postgres:" + connectionString, () => Open(connectionString), output);
+    }
+
+    [Fact]
+    public async Task Worker_FrozenPastLease_TakenOverAndLateWriteRejected()
+    {
+        var connectionString = await FreshDatabaseAsync("takeover");
+        await TakeoverScenario.RunAsync("postgres:" + connectionString, () => Open(connectionString), output);
+    }
+
+    private static PostgreSqlWorkflowStore Open(string connectionString) =>
+        new(new PostgreSqlWorkflowStoreOptions { ConnectionString = connectionString });
+
+    private async Task<string> FreshDatabaseAsync(string purpose)
+    {
+        var name = $"nines_{purpose}_{Guid.NewGuid():N}";
+        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = name }.ConnectionString;
+    }
+}
+#endif
