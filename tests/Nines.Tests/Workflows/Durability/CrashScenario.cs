@@ -14,7 +14,7 @@ namespace Nines.Tests.Workflows.Durability;
 /// </summary>
 internal static class CrashScenario
 {
-    public const int Runs = 60;
+    public const int Runs = 120;
     public const int Kills = 100;
     public const int Seed = 20261126;
 
@@ -32,9 +32,9 @@ internal static class CrashScenario
             "--workflow", "crash-order",
             "--runs", Runs.ToString(CultureInfo.InvariantCulture),
             "--payment-url", payments.Url.ToString(),
-            "--model", "sim:good,ttft=100,token=0.1",
-            "--step-ms", "300",
-            "--max-concurrent", "2",
+            "--model", "sim:good,ttft=20,token=0.1",
+            "--step-ms", "50",
+            "--max-concurrent", "4",
             "--lease-ms", "2000",
             "--heartbeat-ms", "500",
             "--poll-ms", "100",
