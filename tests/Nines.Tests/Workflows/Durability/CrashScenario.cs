@@ -71,7 +71,7 @@ internal static class CrashScenario
         if (!await final.WaitForExitAsync(TimeSpan.FromMinutes(3)))
         {
             var unfinished = await DescribeUnfinishedAsync(openStore);
-            Assert.Fail($"After {Kills} kills the last crash host ({final.Pid}) did not finish the runs within 3 minutes. Unfinished: {unfinished}\nIts stderr:\n{final.StandardError}");
+            Assert.Fail($"After {Kills} kills the last crash host ({final.Pid}) did not finish the runs within 3 minutes. Unfinished: {unfinished}\nExecution logs: {logDirectory}\nIts stderr:\n{final.StandardError}");
         }
 
         Assert.True(final.ExitCode == 0, $"The last crash host exited with {final.ExitCode}:\n{final.StandardError}");
