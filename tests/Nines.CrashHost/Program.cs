@@ -109,7 +109,15 @@ internal static class Program
             if (runs.Count >= arguments.Runs && finished == runs.Count)
             {
                 await stop.CancelAsync();
-                await working;
+                try
+                {
+                    await working;
+                }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
+                {
+                    // Everything was already finished before the worker got going (it was still opening the store).
+                }
+
                 log.Append($"DONE {ExecutionLog.Pid} {finished} finished");
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{finished} runs finished: {runs.Count(r => r.Status == WorkflowRunStatus.Completed)} completed."));
                 return 0;

@@ -2,8 +2,8 @@
 // another branch: to enable them, define NINES_POSTGRES in tests/Nines.Tests/Nines.Tests.csproj and
 // tests/Nines.CrashHost/Nines.CrashHost.csproj (see the commented block in each) — docs/workflows-durability.md.
 #if NINES_POSTGRES
+using Nines.Tests.Workflows.Storage;
 using Nines.Workflows.Storage;
-using Npgsql;
 using Xunit.Abstractions;
 
 namespace Nines.Tests.Workflows.Durability;
@@ -29,14 +29,7 @@ public sealed class PostgresCrashTests(PostgresClusterFixture cluster, ITestOutp
     private static PostgreSqlWorkflowStore Open(string connectionString) =>
         new(new PostgreSqlWorkflowStoreOptions { ConnectionString = connectionString });
 
-    private async Task<string> FreshDatabaseAsync(string purpose)
-    {
-        var name = $"nines_{purpose}_{Guid.NewGuid():N}";
-        await using var connection = new NpgsqlConnection(cluster.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        await command.ExecuteNonQueryAsync();
-        return new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = name }.ConnectionString;
-    }
+    private Task<string> FreshDatabaseAsync(string purpose) =>
+        cluster.Cluster.CreateDatabaseAsync($"nines_{purpose}_{Guid.NewGuid():N}");
 }
 #endif
