@@ -6,8 +6,8 @@ internal sealed class DurableBenchOptions
     /// <summary>Sequential no-op steps per run. The default value is 10.</summary>
     public int Steps { get; init; } = 10;
 
-    /// <summary>Runs per throughput level (at least the level's in-flight count). The default value is 256.</summary>
-    public int Runs { get; init; } = 256;
+    /// <summary>Runs per throughput level (at least the level's in-flight count). The default value is 1,024 (enough for 64 in flight to reach a steady state: 16 rounds).</summary>
+    public int Runs { get; init; } = 1024;
 
     /// <summary>Bytes of JSON each step returns (and the floor writes). The default value is 100.</summary>
     public int PayloadBytes { get; init; } = 100;

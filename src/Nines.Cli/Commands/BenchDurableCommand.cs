@@ -24,7 +24,7 @@ internal static class BenchDurableCommand
             DefaultValueFactory = _ => "sqlite",
         };
         var steps = new Option<int>("--steps") { Description = "Sequential no-op steps per run.", DefaultValueFactory = _ => 10 };
-        var runs = new Option<int>("--runs") { Description = "Runs per throughput level (at least the level's in-flight count); the latency uses up to 30 of them.", DefaultValueFactory = _ => 256 };
+        var runs = new Option<int>("--runs") { Description = "Runs per throughput level (at least the level's in-flight count); the latency uses up to 30 of them.", DefaultValueFactory = _ => 1024 };
         var payload = new Option<int>("--payload") { Description = "Bytes of JSON each step returns.", DefaultValueFactory = _ => 100 };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON." };
 

@@ -41,7 +41,16 @@ public sealed class WorkflowWorker
     /// </summary>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        await InitializeAsync(stoppingToken).ConfigureAwait(false);
+        try
+        {
+            await InitializeAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopped while the store was still opening: nothing was claimed, so there is nothing to hand back.
+            return;
+        }
+
         var time = _options.TimeProvider;
         var inFlight = new Dictionary<string, Task>();
         using var hardStop = new CancellationTokenSource();

@@ -21,6 +21,7 @@ internal sealed class PostgreSqlStepWriter : IAsyncDisposable
     private readonly NpgsqlDataSource _dataSource;
     private readonly Channel<PendingSave> _queue = Channel.CreateUnbounded<PendingSave>(new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
     private readonly Task[] _writers;
+    private int _directWriter;
 
     public PostgreSqlStepWriter(NpgsqlDataSource dataSource)
     {
@@ -31,6 +32,14 @@ internal sealed class PostgreSqlStepWriter : IAsyncDisposable
     /// <summary>Queues a fenced save; completes with whether the lease was held (and so the steps written).</summary>
     public Task<bool> SaveAsync(Func<NpgsqlBatchCommand> createCommand, CancellationToken cancellationToken)
     {
+        // Nothing queued and no one else writing directly: send it from this thread, sparing the hand-off to a
+        // writer and back (two thread hops on a lone run's every step). Saves that arrive meanwhile queue up and
+        // are grouped by the writers as before.
+        if (_queue.Reader.Count == 0 && Interlocked.CompareExchange(ref _directWriter, 1, 0) == 0)
+        {
+            return SaveDirectAsync(createCommand);
+        }
+
         var pending = new PendingSave(createCommand, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
         if (!_queue.Writer.TryWrite(pending))
         {
@@ -38,6 +47,20 @@ internal sealed class PostgreSqlStepWriter : IAsyncDisposable
         }
 
         return pending.Done.Task;
+    }
+
+    private async Task<bool> SaveDirectAsync(Func<NpgsqlBatchCommand> createCommand)
+    {
+        try
+        {
+            var pending = new PendingSave(createCommand, new TaskCompletionSource<bool>(), CancellationToken.None);
+            await ExecuteAsync([pending]).ConfigureAwait(false);
+            return await pending.Done.Task.ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _directWriter, 0);
+        }
     }
 
     public async ValueTask DisposeAsync()

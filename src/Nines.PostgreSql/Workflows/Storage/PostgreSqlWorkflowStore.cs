@@ -60,6 +60,14 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
                 builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
             }
 
+            if (!options.ConnectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)
+                && !options.ConnectionString.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+            {
+                // The store sets no session state, so the reset Npgsql sends when a pooled connection is reused is
+                // pure cost on every journal write.
+                builder.ConnectionStringBuilder.NoResetOnClose = true;
+            }
+
             _settings = new NpgsqlConnectionStringBuilder(builder.ConnectionString);
             _dataSource = builder.Build();
             _ownsDataSource = true;
