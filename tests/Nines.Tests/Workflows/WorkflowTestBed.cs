@@ -64,11 +64,9 @@ internal sealed class WorkflowTestBed : IAsyncDisposable
 /// gone, so nothing more reaches the real store. Used to simulate a crash at an exact point in-process; the crash
 /// tests kill real processes.
 /// </summary>
-internal sealed class KillableStore(IWorkflowStore inner) : IWorkflowStore
+internal sealed class KillableStore(IWorkflowStore inner) : DelegatingWorkflowStore(inner, ownsInner: false)
 {
     private volatile bool _dead;
-
-    public string Description => inner.Description;
 
     /// <summary>When set, heartbeats hang (a frozen process renews nothing) until cancelled.</summary>
     public bool FreezeHeartbeats { get; set; }
@@ -86,21 +84,17 @@ internal sealed class KillableStore(IWorkflowStore inner) : IWorkflowStore
         }
     }
 
-    public Task InitializeAsync(CancellationToken cancellationToken = default) { Check(); return inner.InitializeAsync(cancellationToken); }
+    public override Task InitializeAsync(CancellationToken cancellationToken = default) { Check(); return base.InitializeAsync(cancellationToken); }
 
-    public Task<(WorkflowRun Run, bool Created)> CreateRunAsync(NewWorkflowRun run, CancellationToken cancellationToken = default) { Check(); return inner.CreateRunAsync(run, cancellationToken); }
+    public override Task<(WorkflowRun Run, bool Created)> CreateRunAsync(NewWorkflowRun run, CancellationToken cancellationToken = default) { Check(); return base.CreateRunAsync(run, cancellationToken); }
 
-    public Task<WorkflowRun?> GetRunAsync(string runId, CancellationToken cancellationToken = default) { Check(); return inner.GetRunAsync(runId, cancellationToken); }
+    public override Task<WorkflowRun?> GetRunAsync(string runId, CancellationToken cancellationToken = default) { Check(); return base.GetRunAsync(runId, cancellationToken); }
 
-    public Task<IReadOnlyList<WorkflowRun>> ListRunsAsync(WorkflowRunQuery query, CancellationToken cancellationToken = default) { Check(); return inner.ListRunsAsync(query, cancellationToken); }
+    public override Task<IReadOnlyList<WorkflowStep>> GetStepsAsync(string runId, CancellationToken cancellationToken = default) { Check(); return base.GetStepsAsync(runId, cancellationToken); }
 
-    public Task<IReadOnlyList<WorkflowStep>> GetStepsAsync(string runId, CancellationToken cancellationToken = default) { Check(); return inner.GetStepsAsync(runId, cancellationToken); }
+    public override Task<IReadOnlyList<WorkflowClaim>> ClaimRunsAsync(WorkflowClaimRequest request, CancellationToken cancellationToken = default) { Check(); return base.ClaimRunsAsync(request, cancellationToken); }
 
-    public Task<IReadOnlyList<WorkflowSignal>> GetSignalsAsync(string runId, CancellationToken cancellationToken = default) { Check(); return inner.GetSignalsAsync(runId, cancellationToken); }
-
-    public Task<IReadOnlyList<WorkflowClaim>> ClaimRunsAsync(WorkflowClaimRequest request, CancellationToken cancellationToken = default) { Check(); return inner.ClaimRunsAsync(request, cancellationToken); }
-
-    public async Task<LeaseRenewal> RenewLeaseAsync(WorkflowLease lease, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
+    public override async Task<LeaseRenewal> RenewLeaseAsync(WorkflowLease lease, DateTimeOffset expiresAt, CancellationToken cancellationToken = default)
     {
         Check();
         if (FreezeHeartbeats)
@@ -108,17 +102,17 @@ internal sealed class KillableStore(IWorkflowStore inner) : IWorkflowStore
             await Task.Delay(Timeout.Infinite, cancellationToken);
         }
 
-        return await inner.RenewLeaseAsync(lease, expiresAt, cancellationToken);
+        return await base.RenewLeaseAsync(lease, expiresAt, cancellationToken);
     }
 
-    public Task ReleaseLeaseAsync(WorkflowLease lease, DateTimeOffset now, CancellationToken cancellationToken = default) { Check(); return inner.ReleaseLeaseAsync(lease, now, cancellationToken); }
+    public override Task ReleaseLeaseAsync(WorkflowLease lease, DateTimeOffset now, CancellationToken cancellationToken = default) { Check(); return base.ReleaseLeaseAsync(lease, now, cancellationToken); }
 
-    public async Task SaveStepsAsync(WorkflowLease lease, IReadOnlyList<WorkflowStep> steps, CancellationToken cancellationToken = default)
+    public override async Task SaveStepsAsync(WorkflowLease lease, IReadOnlyList<WorkflowStep> steps, CancellationToken cancellationToken = default)
     {
         Check();
         try
         {
-            await inner.SaveStepsAsync(lease, steps, cancellationToken);
+            await base.SaveStepsAsync(lease, steps, cancellationToken);
         }
         catch (WorkflowLeaseLostException ex)
         {
@@ -131,27 +125,15 @@ internal sealed class KillableStore(IWorkflowStore inner) : IWorkflowStore
         }
     }
 
-    public Task<WorkflowSignal?> TryConsumeSignalAsync(WorkflowLease lease, string signalName, WorkflowStep step, CancellationToken cancellationToken = default) { Check(); return inner.TryConsumeSignalAsync(lease, signalName, step, cancellationToken); }
+    public override Task<WorkflowSignal?> TryConsumeSignalAsync(WorkflowLease lease, string signalName, WorkflowStep step, CancellationToken cancellationToken = default) { Check(); return base.TryConsumeSignalAsync(lease, signalName, step, cancellationToken); }
 
-    public Task SuspendRunAsync(WorkflowLease lease, WorkflowSuspension suspension, CancellationToken cancellationToken = default) { Check(); return inner.SuspendRunAsync(lease, suspension, cancellationToken); }
+    public override Task SuspendRunAsync(WorkflowLease lease, WorkflowSuspension suspension, CancellationToken cancellationToken = default) { Check(); return base.SuspendRunAsync(lease, suspension, cancellationToken); }
 
-    public Task CompleteRunAsync(WorkflowLease lease, WorkflowRunCompletion completion, CancellationToken cancellationToken = default) { Check(); return inner.CompleteRunAsync(lease, completion, cancellationToken); }
+    public override Task CompleteRunAsync(WorkflowLease lease, WorkflowRunCompletion completion, CancellationToken cancellationToken = default) { Check(); return base.CompleteRunAsync(lease, completion, cancellationToken); }
 
-    public Task<WorkflowSignal> SendSignalAsync(string runId, string name, string payloadJson, DateTimeOffset now, CancellationToken cancellationToken = default) { Check(); return inner.SendSignalAsync(runId, name, payloadJson, now, cancellationToken); }
+    public override Task RegisterWorkerAsync(WorkerRegistration worker, CancellationToken cancellationToken = default) { Check(); return base.RegisterWorkerAsync(worker, cancellationToken); }
 
-    public Task<bool> RequestCancelAsync(string runId, DateTimeOffset now, CancellationToken cancellationToken = default) { Check(); return inner.RequestCancelAsync(runId, now, cancellationToken); }
-
-    public Task<DateTimeOffset?> GetNextWakeAsync(IReadOnlyCollection<WorkflowVersionKey> registrations, CancellationToken cancellationToken = default) { Check(); return inner.GetNextWakeAsync(registrations, cancellationToken); }
-
-    public Task WaitForWorkAsync(TimeSpan maxWait, CancellationToken cancellationToken = default) { Check(); return inner.WaitForWorkAsync(maxWait, cancellationToken); }
-
-    public Task RegisterWorkerAsync(WorkerRegistration worker, CancellationToken cancellationToken = default) { Check(); return inner.RegisterWorkerAsync(worker, cancellationToken); }
-
-    public Task<int> UpdateBlockedRunsAsync(DateTimeOffset now, DateTimeOffset liveSince, CancellationToken cancellationToken = default) { Check(); return inner.UpdateBlockedRunsAsync(now, liveSince, cancellationToken); }
-
-    public Task<WorkflowPruneResult> PruneAsync(DateTimeOffset finishedBefore, Func<ArchivedWorkflowRun, CancellationToken, Task>? archive = null, CancellationToken cancellationToken = default) { Check(); return inner.PruneAsync(finishedBefore, archive, cancellationToken); }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public override Task<int> UpdateBlockedRunsAsync(DateTimeOffset now, DateTimeOffset liveSince, CancellationToken cancellationToken = default) { Check(); return base.UpdateBlockedRunsAsync(now, liveSince, cancellationToken); }
 }
 
 internal sealed class ProcessDiedException() : Exception("the process died (simulated)");
