@@ -22,5 +22,6 @@ public static class WorkflowTelemetry
     internal static readonly Counter<long> StepsReplayed = Meter.CreateCounter<long>("nines.workflow.steps.replayed", "{step}", "Context calls answered from the journal.");
     internal static readonly Counter<long> LeaseTakeovers = Meter.CreateCounter<long>("nines.workflow.lease.takeovers", "{run}", "Runs claimed after another worker's lease expired.");
     internal static readonly Counter<long> LeasesLost = Meter.CreateCounter<long>("nines.workflow.lease.lost", "{run}", "Executions stopped because another worker took the run over.");
+    internal static readonly Counter<long> WorkerErrors = Meter.CreateCounter<long>("nines.workflow.worker.errors", "{error}", "Worker loop turns that failed (the store unreachable); the worker backs off and retries.");
     internal static readonly Histogram<double> JournalWriteDuration = Meter.CreateHistogram<double>("nines.workflow.journal.write.duration", "ms", "Latency of journal writes.");
 }

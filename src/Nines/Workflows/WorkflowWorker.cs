@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Nines.Workflows.Storage;
 
 namespace Nines.Workflows;
@@ -17,7 +20,9 @@ public sealed class WorkflowWorker
     private readonly WorkflowRegistry _registry;
     private readonly WorkflowEngineOptions _options;
     private readonly IServiceProvider? _services;
+    private readonly ILogger _logger;
     private bool _initialized;
+    private DateTimeOffset _nextRegistration;
 
     /// <summary>Creates a worker.</summary>
     public WorkflowWorker(IWorkflowStore store, WorkflowRegistry registry, WorkflowEngineOptions? options = null, IServiceProvider? services = null)
@@ -29,6 +34,7 @@ public sealed class WorkflowWorker
         _options = options ?? new WorkflowEngineOptions();
         _options.Validate();
         _services = services;
+        _logger = services?.GetService(typeof(ILogger<WorkflowWorker>)) as ILogger ?? NullLogger.Instance;
     }
 
     /// <summary>The worker's id, the owner of its leases.</summary>
@@ -54,42 +60,27 @@ public sealed class WorkflowWorker
         var time = _options.TimeProvider;
         var inFlight = new Dictionary<string, Task>();
         using var hardStop = new CancellationTokenSource();
-        var nextRegistration = DateTimeOffset.MinValue;
+        var consecutiveFailures = 0;
+        _nextRegistration = DateTimeOffset.MinValue;
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var now = time.GetUtcNow();
-                if (now >= nextRegistration)
+                try
                 {
-                    await PublishRegistrationAsync(now, stoppingToken).ConfigureAwait(false);
-                    nextRegistration = now + _options.RegistrationInterval;
+                    await PollOnceAsync(inFlight, hardStop.Token, stoppingToken).ConfigureAwait(false);
+                    consecutiveFailures = 0;
                 }
-
-                foreach (var done in inFlight.Where(p => p.Value.IsCompleted).Select(p => p.Key).ToList())
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is not OutOfMemoryException)
                 {
-                    inFlight.Remove(done);
+                    // The store is unreachable for a moment (a failover, a restart, a full disk): keep the runs in
+                    // flight, back off and try again instead of ending the worker. Leases cover the gap.
+                    consecutiveFailures++;
+                    WorkflowTelemetry.WorkerErrors.Add(1, new KeyValuePair<string, object?>("error", ex.GetType().Name));
+                    var backoff = TimeSpan.FromTicks(Math.Min(_options.PollInterval.Ticks * Math.Min(consecutiveFailures, 30), TimeSpan.FromSeconds(30).Ticks));
+                    _logger.LogWarning(ex, "Workflow worker {WorkerId} could not reach {Store} ({Failures} time(s) in a row); retrying in {Backoff}.", _options.WorkerId, _store.Description, consecutiveFailures, backoff);
+                    await Task.Delay(backoff, time, stoppingToken).ConfigureAwait(false);
                 }
-
-                var free = _options.MaxConcurrentRuns - inFlight.Count;
-                var claimed = 0;
-                if (free > 0)
-                {
-                    var claims = await ClaimAsync(free, stoppingToken).ConfigureAwait(false);
-                    claimed = claims.Count;
-                    foreach (var claim in claims)
-                    {
-                        inFlight[claim.Run.RunId] = Task.Run(() => WorkflowExecutor.ExecuteAsync(_store, claim, _registry, _options, _services, stoppingToken, hardStop.Token), CancellationToken.None);
-                    }
-                }
-
-                if (claimed > 0 && claimed == free)
-                {
-                    continue;
-                }
-
-                // With every slot busy, only a finishing run can make room: do not spin on timers that are already due.
-                await WaitForWorkAsync(inFlight.Values, considerTimers: inFlight.Count < _options.MaxConcurrentRuns, stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -112,6 +103,42 @@ public sealed class WorkflowWorker
                 // Each run's outcome is already recorded or released; nothing to add on the way out.
             }
         }
+    }
+
+    /// <summary>One turn of the loop: publish registrations when due, claim into free slots, then wait for work.</summary>
+    private async Task PollOnceAsync(Dictionary<string, Task> inFlight, CancellationToken hardStop, CancellationToken stoppingToken)
+    {
+        var now = _options.TimeProvider.GetUtcNow();
+        if (now >= _nextRegistration)
+        {
+            await PublishRegistrationAsync(now, stoppingToken).ConfigureAwait(false);
+            _nextRegistration = now + _options.RegistrationInterval;
+        }
+
+        foreach (var done in inFlight.Where(p => p.Value.IsCompleted).Select(p => p.Key).ToList())
+        {
+            inFlight.Remove(done);
+        }
+
+        var free = _options.MaxConcurrentRuns - inFlight.Count;
+        var claimed = 0;
+        if (free > 0)
+        {
+            var claims = await ClaimAsync(free, stoppingToken).ConfigureAwait(false);
+            claimed = claims.Count;
+            foreach (var claim in claims)
+            {
+                inFlight[claim.Run.RunId] = Task.Run(() => WorkflowExecutor.ExecuteAsync(_store, claim, _registry, _options, _services, stoppingToken, hardStop), CancellationToken.None);
+            }
+        }
+
+        if (claimed > 0 && claimed == free)
+        {
+            return;
+        }
+
+        // With every slot busy, only a finishing run can make room: do not spin on timers that are already due.
+        await WaitForWorkAsync(inFlight.Values, considerTimers: inFlight.Count < _options.MaxConcurrentRuns, stoppingToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -251,6 +251,24 @@ public sealed class WorkflowEngineFeatureTests
     }
 
     [Fact]
+    public async Task Worker_StoreUnreachableForAWhile_BacksOffAndCarriesOn()
+    {
+        await using var bed = new WorkflowTestBed();
+        bed.Registry.Add(() => new ChildFlow(new Probe()));
+        var run = await bed.Client().StartAsync<ChildFlow, int, int>(6);
+        var worker = new WorkflowWorker(new FlakyClaimsStore(bed.Store, failures: 3), bed.Registry, new WorkflowEngineOptions { WorkerId = "w", PollInterval = TimeSpan.FromMilliseconds(10) });
+        using var stop = new CancellationTokenSource();
+
+        var running = worker.RunAsync(stop.Token);
+        var client = new WorkflowClient(bed.Store, bed.Registry, new WorkflowEngineOptions { PollInterval = TimeSpan.FromMilliseconds(10) });
+        var result = await client.WaitForResultAsync<int>(run.RunId, TimeSpan.FromSeconds(60));
+        await stop.CancelAsync();
+        await running.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(36, result);
+    }
+
+    [Fact]
     public async Task Hosting_ShutdownWhileAStepRuns_ReleasesTheRunForAnotherWorker()
     {
         await using var bed = new WorkflowTestBed();
@@ -283,6 +301,17 @@ public sealed class WorkflowEngineFeatureTests
         Assert.Equal(WorkflowRunStatus.Completed, (await bed.Store.GetRunAsync(run.RunId))!.Status);
         Assert.Equal(1, probe["summarise"]);
     }
+}
+
+/// <summary>A store that is unreachable for its first few claims, as during a database failover.</summary>
+internal sealed class FlakyClaimsStore(IWorkflowStore inner, int failures) : DelegatingWorkflowStore(inner, ownsInner: false)
+{
+    private int _failuresLeft = failures;
+
+    public override Task<IReadOnlyList<WorkflowClaim>> ClaimRunsAsync(WorkflowClaimRequest request, CancellationToken cancellationToken = default) =>
+        Interlocked.Decrement(ref _failuresLeft) >= 0
+            ? throw new IOException("connection refused (simulated failover)")
+            : base.ClaimRunsAsync(request, cancellationToken);
 }
 
 /// <summary>A workflow whose body is a lambda, for tests of single features.</summary>
