@@ -68,7 +68,7 @@ public sealed class WorkflowContext
             }
             else
             {
-                seed = System.Random.Shared.Next();
+                seed = NextSeed(State.Options.SeedSource);
                 BufferValue(position, "random", StepKind.Random, seed);
             }
 
@@ -616,6 +616,15 @@ public sealed class WorkflowContext
             CompletedAt = now,
         });
         CountExecuted(kind, "completed");
+    }
+
+    private static int NextSeed(Random source)
+    {
+        // Random is not thread-safe (Random.Shared is); runs draw their seeds concurrently.
+        lock (source)
+        {
+            return source.Next();
+        }
     }
 
     private PayloadRedactionContext Where(string step, StepKind kind) => new(RunId, Workflow, step, kind);

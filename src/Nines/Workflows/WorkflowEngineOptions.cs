@@ -48,6 +48,10 @@ public sealed class WorkflowEngineOptions
     /// <value>The default value is null (payloads are stored as serialized).</value>
     public Func<PayloadRedactionContext, string, string>? RedactPayload { get; set; }
 
+    /// <summary>Where the seed journaled by <see cref="WorkflowContext.Random"/> comes from (and so every run's random sequence).</summary>
+    /// <value>The default value is <see cref="Random.Shared"/>; pass a seeded <see cref="Random"/> for reproducible tests.</value>
+    public Random SeedSource { get; set; } = Random.Shared;
+
     /// <summary>The clock for leases, timers and journaled time.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -98,6 +102,11 @@ public sealed class WorkflowEngineOptions
         if (JsonOptions is null)
         {
             problems.Add("JsonOptions is null.");
+        }
+
+        if (SeedSource is null)
+        {
+            problems.Add("SeedSource is null.");
         }
 
         if (TimeProvider is null)
