@@ -107,7 +107,7 @@ internal static class BenchDurableCommand
         {
             var resolved = spec with { Target = cluster?.ConnectionString ?? spec.Target };
             await using var store = await resolved.OpenAsync(TimeProvider.System, cancellationToken).ConfigureAwait(false);
-            var floor = new PostgreSqlCommitFloor(resolved.Target!, options.PayloadBytes);
+            await using var floor = new PostgreSqlCommitFloor(resolved.Target!, options.PayloadBytes);
             return await new DurableBench(store, StoreKind.PostgreSql, floor, options, console.Error).RunAsync(cancellationToken).ConfigureAwait(false);
         }
         finally

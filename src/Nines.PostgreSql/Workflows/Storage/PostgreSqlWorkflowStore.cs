@@ -31,6 +31,7 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
     private readonly PostgreSqlStepWriter? _stepWriter;
     private readonly NpgsqlConnectionStringBuilder _settings;
     private readonly string _saveStepsSql;
+    private readonly string _saveStepSql;
     private readonly string _claimSql;
     private readonly string _renewSql;
     private int _disposed;
@@ -87,6 +88,23 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
                 INSERT INTO {_s}.steps (run_id, position, item, name, kind, status, output_json, error, error_type, attempts, idempotency_key, wake_at, started_at, completed_at)
                 SELECT lease.run_id, s.* FROM lease CROSS JOIN unnest($4::integer[], $5::integer[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::integer[], $13::text[], $14::timestamptz[], $15::timestamptz[], $16::timestamptz[])
                     AS s(position, item, name, kind, status, output_json, error, error_type, attempts, idempotency_key, wake_at, started_at, completed_at)
+                ON CONFLICT (run_id, position, item) DO UPDATE SET
+                    name = excluded.name, kind = excluded.kind, status = excluded.status, output_json = excluded.output_json,
+                    error = excluded.error, error_type = excluded.error_type, attempts = excluded.attempts,
+                    idempotency_key = excluded.idempotency_key, wake_at = excluded.wake_at, started_at = excluded.started_at,
+                    completed_at = excluded.completed_at
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM lease), (SELECT count(*) FROM saved)
+            """;
+        // The common case, one entry: the same statement with plain parameters instead of arrays to unnest.
+        _saveStepSql = $"""
+            WITH lease AS (
+                SELECT run_id FROM {_s}.runs
+                WHERE run_id = $1 AND lease_epoch = $2 AND lease_owner = $3
+                FOR SHARE),
+            saved AS (
+                INSERT INTO {_s}.steps (run_id, position, item, name, kind, status, output_json, error, error_type, attempts, idempotency_key, wake_at, started_at, completed_at)
+                SELECT lease.run_id, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 FROM lease
                 ON CONFLICT (run_id, position, item) DO UPDATE SET
                     name = excluded.name, kind = excluded.kind, status = excluded.status, output_json = excluded.output_json,
                     error = excluded.error, error_type = excluded.error_type, attempts = excluded.attempts,
@@ -423,6 +441,29 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
 
         NpgsqlBatchCommand CreateCommand()
         {
+            if (count == 1)
+            {
+                var step = unique[0];
+                var single = new NpgsqlBatchCommand(_saveStepSql);
+                single.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lease.RunId });
+                single.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lease.Epoch });
+                single.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lease.Owner });
+                single.Parameters.Add(new NpgsqlParameter<int> { TypedValue = step.Position });
+                single.Parameters.Add(new NpgsqlParameter<int> { TypedValue = step.Item });
+                single.Parameters.Add(new NpgsqlParameter<string> { TypedValue = names[0] });
+                single.Parameters.Add(new NpgsqlParameter<string> { TypedValue = kinds[0] });
+                single.Parameters.Add(new NpgsqlParameter<string> { TypedValue = statuses[0] });
+                single.Parameters.Add(Text(null!, outputs[0]));
+                single.Parameters.Add(Text(null!, errors[0]));
+                single.Parameters.Add(Text(null!, errorTypes[0]));
+                single.Parameters.Add(new NpgsqlParameter<int> { TypedValue = attempts[0] });
+                single.Parameters.Add(Text(null!, keys[0]));
+                single.Parameters.Add(Time(null!, step.WakeAt));
+                single.Parameters.Add(Time(null!, step.StartedAt));
+                single.Parameters.Add(Time(null!, step.CompletedAt));
+                return single;
+            }
+
             var command = new NpgsqlBatchCommand(_saveStepsSql);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = lease.RunId });
             command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = lease.Epoch });
