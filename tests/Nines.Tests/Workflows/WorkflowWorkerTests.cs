@@ -373,7 +373,7 @@ internal sealed class SlowStep(Probe probe, TaskCompletionSource firstEntered, T
 
             return $"execution {execution}";
         });
-        return "done by " + value.Replace("execution", "execution", StringComparison.Ordinal);
+        return "done by " + value;
     }
 }
 

@@ -894,7 +894,7 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
                 """,
                 connection,
                 transaction);
-            block.Parameters.AddWithValue("reason", BlockedReason(key, live));
+            block.Parameters.AddWithValue("reason", WorkflowStoreMessages.BlockedReason(key, live));
             block.Parameters.Add(Time("now", now));
             block.Parameters.AddWithValue("workflow", key.Workflow);
             block.Parameters.AddWithValue("version", key.Version);
@@ -1047,11 +1047,7 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
 
         if (failures.Count > 0)
         {
-            throw new WorkflowStoreException(
-                $"Pruned {deleted} run(s) from {Description} but kept {failures.Count} whose archive failed: "
-                + string.Join("; ", failures.Select(f => $"'{f.RunId}': {f.Error.Message}"))
-                + ". Fix the archive and prune again; the kept runs are pruned once they archive.",
-                new AggregateException(failures.Select(f => f.Error)));
+            throw WorkflowStoreMessages.ArchiveFailed(Description, deleted, failures);
         }
 
         return new WorkflowPruneResult(deleted, archived);
@@ -1434,22 +1430,6 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
     {
         var distinct = keys.Distinct().ToArray();
         return (distinct.Select(k => k.Workflow).ToArray(), distinct.Select(k => k.Version).ToArray());
-    }
-
-    /// <summary>The reason a blocked run carries; word for word the SQLite store's, so tools and docs see one message.</summary>
-    private static string BlockedReason(WorkflowVersionKey key, IReadOnlyList<WorkflowVersionKey> live)
-    {
-        var sameWorkflow = live
-            .Where(k => string.Equals(k.Workflow, key.Workflow, StringComparison.Ordinal))
-            .Distinct()
-            .OrderBy(k => k.Version)
-            .Select(k => k.ToString())
-            .ToList();
-        var running = sameWorkflow.Count > 0
-            ? "live workers run: " + string.Join(", ", sameWorkflow)
-            : "no live worker runs any version of it";
-        return $"No live worker has workflow '{key.Workflow}' version {key.Version} registered ({running}). "
-            + $"Register version {key.Version} ([Workflow(\"{key.Workflow}\", Version = {key.Version})]) in a worker, or cancel the run.";
     }
 
     private static NpgsqlParameter Text(string name, string? value) =>

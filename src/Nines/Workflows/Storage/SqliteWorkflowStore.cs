@@ -721,7 +721,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
                         "UPDATE runs SET status = 'Blocked', error = @error, lease_owner = NULL, lease_expires_at = NULL, "
                         + "updated_at = @now WHERE workflow = @workflow AND version = @version AND " + Blockable,
                         tx);
-                    Add(block, "@error", BlockedReason(key, registered));
+                    Add(block, "@error", WorkflowStoreMessages.BlockedReason(key, registered));
                     Add(block, "@now", ToMs(now));
                     Add(block, "@workflow", key.Workflow);
                     Add(block, "@version", key.Version);
@@ -846,11 +846,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
 
         if (failures.Count > 0)
         {
-            throw new WorkflowStoreException(
-                $"Pruned {deleted} run(s) from {Description} but kept {failures.Count} whose archive failed: "
-                + string.Join("; ", failures.Select(f => $"'{f.RunId}': {f.Error.Message}"))
-                + ". Fix the archive and prune again; the kept runs are pruned once they archive.",
-                new AggregateException(failures.Select(f => f.Error)));
+            throw WorkflowStoreMessages.ArchiveFailed(Description, deleted, failures);
         }
 
         return new WorkflowPruneResult(deleted, archived);
@@ -890,20 +886,6 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         // Close idle pooled read connections so the file is not held open after the store is gone.
         using var pooled = new SqliteConnection(_readConnectionString);
         SqliteConnection.ClearPool(pooled);
-    }
-
-    private static string BlockedReason(WorkflowVersionKey key, HashSet<WorkflowVersionKey> registered)
-    {
-        var sameWorkflow = registered
-            .Where(k => string.Equals(k.Workflow, key.Workflow, StringComparison.Ordinal))
-            .OrderBy(k => k.Version)
-            .Select(k => k.ToString())
-            .ToList();
-        var running = sameWorkflow.Count > 0
-            ? "live workers run: " + string.Join(", ", sameWorkflow)
-            : "no live worker runs any version of it";
-        return $"No live worker has workflow '{key.Workflow}' version {key.Version} registered ({running}). "
-            + $"Register version {key.Version} ([Workflow(\"{key.Workflow}\", Version = {key.Version})]) in a worker, or cancel the run.";
     }
 
     private static void AddLease(SqliteCommand command, WorkflowLease lease)
