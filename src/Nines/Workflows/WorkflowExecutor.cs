@@ -5,16 +5,10 @@ using Nines.Workflows.Storage;
 namespace Nines.Workflows;
 
 /// <summary>Executes one claimed run until it completes, fails, suspends, is released or loses its lease.</summary>
-internal static class WorkflowExecutor
+/// <remarks>One per worker: what it needs besides the claim (store, registry, options, services) is fixed for the worker's life.</remarks>
+internal sealed class WorkflowExecutor(IWorkflowStore store, WorkflowRegistry registry, WorkflowEngineOptions options, IServiceProvider? services)
 {
-    public static async Task<WorkflowRunStatus?> ExecuteAsync(
-        IWorkflowStore store,
-        WorkflowClaim claim,
-        WorkflowRegistry registry,
-        WorkflowEngineOptions options,
-        IServiceProvider? services,
-        CancellationToken shutdown,
-        CancellationToken hardStop)
+    public async Task<WorkflowRunStatus?> ExecuteAsync(WorkflowClaim claim, CancellationToken shutdown, CancellationToken hardStop)
     {
         var run = claim.Run;
         var lease = claim.Lease;
@@ -34,7 +28,7 @@ internal static class WorkflowExecutor
         WorkflowRunStatus? outcome;
         try
         {
-            outcome = await ExecuteCoreAsync(store, claim, registry, options, services, shutdown, hardStop).ConfigureAwait(false);
+            outcome = await ExecuteCoreAsync(claim, shutdown, hardStop).ConfigureAwait(false);
         }
         catch (WorkflowLeaseLostException)
         {
@@ -65,14 +59,7 @@ internal static class WorkflowExecutor
         return outcome;
     }
 
-    private static async Task<WorkflowRunStatus?> ExecuteCoreAsync(
-        IWorkflowStore store,
-        WorkflowClaim claim,
-        WorkflowRegistry registry,
-        WorkflowEngineOptions options,
-        IServiceProvider? services,
-        CancellationToken shutdown,
-        CancellationToken hardStop)
+    private async Task<WorkflowRunStatus?> ExecuteCoreAsync(WorkflowClaim claim, CancellationToken shutdown, CancellationToken hardStop)
     {
         var run = claim.Run;
         var lease = claim.Lease;
@@ -100,7 +87,7 @@ internal static class WorkflowExecutor
         var scope = (services?.GetService(typeof(IServiceScopeFactory)) as IServiceScopeFactory)?.CreateAsyncScope();
         try
         {
-            return await ExecuteInScopeAsync(store, claim, registration, journal, registry, options, scope?.ServiceProvider ?? services, shutdown, hardStop).ConfigureAwait(false);
+            return await ExecuteInScopeAsync(claim, registration, journal, scope?.ServiceProvider ?? services, shutdown, hardStop).ConfigureAwait(false);
         }
         finally
         {
@@ -111,21 +98,18 @@ internal static class WorkflowExecutor
         }
     }
 
-    private static async Task<WorkflowRunStatus?> ExecuteInScopeAsync(
-        IWorkflowStore store,
+    private async Task<WorkflowRunStatus?> ExecuteInScopeAsync(
         WorkflowClaim claim,
         WorkflowRegistration registration,
         IReadOnlyList<WorkflowStep> journal,
-        WorkflowRegistry registry,
-        WorkflowEngineOptions options,
-        IServiceProvider? services,
+        IServiceProvider? scopedServices,
         CancellationToken shutdown,
         CancellationToken hardStop)
     {
         var run = claim.Run;
         var lease = claim.Lease;
         var time = options.TimeProvider;
-        using var state = new RunState(store, lease, run, journal, registry, options, services) { ShutdownToken = shutdown };
+        using var state = new RunState(store, lease, run, journal, registry, options, scopedServices) { ShutdownToken = shutdown };
         var context = new WorkflowContext(state);
         using var heartbeatStop = new CancellationTokenSource();
         var heartbeat = HeartbeatAsync(store, lease, state, options, heartbeatStop.Token);
@@ -133,7 +117,7 @@ internal static class WorkflowExecutor
         using var onHardStop = hardStop.Register(state.OnShutdownGraceOver);
 
         // Run the workflow on the thread pool so a synchronous prefix in user code cannot block the worker loop.
-        var workflow = Task.Run(() => registration.InvokeAsync(context, run.InputJson, services), CancellationToken.None);
+        var workflow = Task.Run(() => registration.InvokeAsync(context, run.InputJson, scopedServices), CancellationToken.None);
         try
         {
             await Task.WhenAny(workflow, state.Suspended).ConfigureAwait(false);

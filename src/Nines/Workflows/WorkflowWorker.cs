@@ -21,6 +21,7 @@ public sealed class WorkflowWorker
     private readonly WorkflowEngineOptions _options;
     private readonly IServiceProvider? _services;
     private readonly ILogger _logger;
+    private readonly WorkflowExecutor _executor;
     private bool _initialized;
     private DateTimeOffset _nextRegistration;
 
@@ -34,6 +35,7 @@ public sealed class WorkflowWorker
         _options = options ?? new WorkflowEngineOptions();
         _options.Validate();
         _services = services;
+        _executor = new WorkflowExecutor(store, registry, _options, services);
         _logger = services?.GetService(typeof(ILogger<WorkflowWorker>)) as ILogger ?? NullLogger.Instance;
     }
 
@@ -128,7 +130,7 @@ public sealed class WorkflowWorker
             claimed = claims.Count;
             foreach (var claim in claims)
             {
-                inFlight[claim.Run.RunId] = Task.Run(() => WorkflowExecutor.ExecuteAsync(_store, claim, _registry, _options, _services, stoppingToken, hardStop), CancellationToken.None);
+                inFlight[claim.Run.RunId] = Task.Run(() => _executor.ExecuteAsync(claim, stoppingToken, hardStop), CancellationToken.None);
             }
         }
 
@@ -159,7 +161,7 @@ public sealed class WorkflowWorker
             }
 
             executions += claims.Count;
-            await Task.WhenAll(claims.Select(claim => WorkflowExecutor.ExecuteAsync(_store, claim, _registry, _options, _services, cancellationToken, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(claims.Select(claim => _executor.ExecuteAsync(claim, cancellationToken, cancellationToken))).ConfigureAwait(false);
         }
     }
 
