@@ -1,3 +1,3 @@
-using Nines.Cli;
+using Nines.CommandLine;
 
-return await NinesCommandLine.InvokeAsync(args, CliConsole.CreateSystem(), handleProcessTermination: true).ConfigureAwait(false);
+return await NinesCli.RunAsync(args).ConfigureAwait(false);

@@ -1,4 +1,4 @@
-using Nines.Cli;
+using Nines.CommandLine;
 
 namespace Nines.Tests.Cli;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Nines.Cli.Demo;
+using Nines.CommandLine.Demo;
 
 namespace Nines.Tests.Cli;
 

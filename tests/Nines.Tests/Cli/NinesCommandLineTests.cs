@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Nines.Cli;
+using Nines.CommandLine;
 using Nines.Models;
 
 namespace Nines.Tests.Cli;

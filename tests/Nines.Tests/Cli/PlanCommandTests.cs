@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Nines.Cli;
+using Nines.CommandLine;
 
 namespace Nines.Tests.Cli;
 

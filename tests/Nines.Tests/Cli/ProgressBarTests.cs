@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Nines.Cli.Rendering;
+using Nines.CommandLine.Rendering;
 
 namespace Nines.Tests.Cli;
 

@@ -1,4 +1,4 @@
-using Nines.Cli.Rendering;
+using Nines.CommandLine.Rendering;
 
 namespace Nines.Tests.Cli;
 

@@ -1,5 +1,5 @@
-using Nines.Cli;
-using Nines.Cli.Storage;
+using Nines.CommandLine;
+using Nines.CommandLine.Storage;
 
 namespace Nines.Tests.Cli;
 

@@ -1,4 +1,4 @@
-using Nines.Cli.Storage;
+using Nines.CommandLine.Storage;
 using Nines.Workflows.Storage;
 
 namespace Nines.Tests.Workflows.Storage;
