@@ -6,7 +6,14 @@ namespace Nines.Evals;
 /// <param name="FailureCategory">On failure, the category for the failure taxonomy (for example <c>WrongAnswer</c>,
 /// <c>MalformedJson</c>, <c>ActedOnInjection</c>); <see langword="null"/> on success.</param>
 /// <param name="Detail">A short human-readable explanation, shown in the report's trial grid.</param>
-public readonly record struct EvalScore(bool Passed, double? Score = null, string? FailureCategory = null, string? Detail = null)
+/// <param name="Metrics">Named figures the suite measures beyond pass/fail (for example <c>samples_per_step</c>); reports show
+/// their mean per configuration. <see langword="null"/> for none.</param>
+public readonly record struct EvalScore(
+    bool Passed,
+    double? Score = null,
+    string? FailureCategory = null,
+    string? Detail = null,
+    IReadOnlyDictionary<string, double>? Metrics = null)
 {
     /// <summary>A passing score.</summary>
     public static EvalScore Pass(double? score = null, string? detail = null) => new(true, score, null, detail);

@@ -16,6 +16,7 @@ namespace Nines.Evals;
 /// <param name="InputTokens">Input tokens the trial's model calls used.</param>
 /// <param name="OutputTokens">Output tokens the trial's model calls used.</param>
 /// <param name="CostUsd">What the trial cost in US dollars, from the suite's prices; <see langword="null"/> when unknown.</param>
+/// <param name="Metrics">The scorer's named figures (<see cref="EvalScore.Metrics"/>), or <see langword="null"/>.</param>
 public sealed record EvalTrialResult(
     string Configuration,
     string CaseId,
@@ -27,4 +28,5 @@ public sealed record EvalTrialResult(
     double? LatencyMs = null,
     long InputTokens = 0,
     long OutputTokens = 0,
-    double? CostUsd = null);
+    double? CostUsd = null,
+    IReadOnlyDictionary<string, double>? Metrics = null);
