@@ -36,6 +36,11 @@ public sealed class EvalSuite
     /// <value>The default value is 8.</value>
     public int MaxConcurrency { get; init; } = 8;
 
+    /// <summary>The clock trial latency is measured on and targets see as <see cref="EvalTrialContext.Time"/>, for example the
+    /// <see cref="Simulation.ScaledTimeProvider"/> a suite's <c>sim:</c> models run on, so latency is reported in simulated time.</summary>
+    /// <value>The default value is null (<see cref="TimeProvider.System"/>, unless <see cref="EvalRunOptions.Time"/> says otherwise).</value>
+    public TimeProvider? Time { get; init; }
+
     /// <summary>Prices per model, to turn recorded tokens into cost; models not listed cost nothing.</summary>
     public IReadOnlyDictionary<string, ModelPrice> Prices { get; init; } = new Dictionary<string, ModelPrice>();
 
