@@ -1,3 +1,5 @@
+using Nines.Evals;
+
 namespace Nines.CommandLine;
 
 /// <summary>
@@ -14,5 +16,20 @@ public static class NinesCli
     {
         ArgumentNullException.ThrowIfNull(args);
         return NinesCommandLine.InvokeAsync(args, CliConsole.CreateSystem(), handleProcessTermination: true);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="args"/> as the <c>nines</c> command would, with <paramref name="suites"/> offered by
+    /// <c>eval</c> beside the built-in suites, as BenchmarkDotNet hosts a project's benchmarks:
+    /// <c>return await NinesCli.RunAsync(args, MySuites.Definitions);</c> makes <c>dotnet run -- eval my-suite --trials 200</c> work.
+    /// </summary>
+    /// <param name="args">The arguments, without the program name.</param>
+    /// <param name="suites">The app's eval suites.</param>
+    /// <returns>The process exit code (see the CLI docs); 2 when a suite's name clashes with a built-in or another suite.</returns>
+    public static Task<int> RunAsync(string[] args, params EvalSuiteDefinition[] suites)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(suites);
+        return NinesCommandLine.InvokeAsync(args, CliConsole.CreateSystem(), handleProcessTermination: true, userSuites: suites, invocation: "dotnet run --");
     }
 }

@@ -4,6 +4,8 @@ using System.CommandLine.Invocation;
 using System.CommandLine.Parsing;
 using System.Text.Json;
 using Nines.CommandLine.Commands;
+using Nines.CommandLine.Evals;
+using Nines.Evals;
 using Nines.Models;
 using Nines.Workflows;
 
@@ -37,9 +39,10 @@ internal static class NinesCommandLine
 {
     public const string VerboseOptionName = "--verbose";
 
-    public static Command CreateRootCommand(CliConsole console)
+    public static Command CreateRootCommand(CliConsole console, EvalSuiteCatalog? evalSuites = null)
     {
         ArgumentNullException.ThrowIfNull(console);
+        evalSuites ??= EvalSuiteCatalog.BuiltInOnly();
 
         // A plain Command named "nines" rather than RootCommand, whose name (and so the help's usage line) would be
         // the assembly's, Nines.CommandLine (or a user's app). RootCommand's help and version options are added by hand.
@@ -61,6 +64,7 @@ internal static class NinesCommandLine
             ModelsCommand.Create(console),
             RunsCommand.Create(console),
             BenchCommand.Create(console),
+            EvalCommand.Create(console, evalSuites),
         ];
         foreach (var command in commands)
         {
@@ -81,16 +85,31 @@ internal static class NinesCommandLine
     /// <param name="console">Where to write.</param>
     /// <param name="handleProcessTermination">Whether Ctrl+C / SIGTERM cancel the running command (the real process only).</param>
     /// <param name="cancellationToken">Cancels the running command.</param>
+    /// <param name="userSuites">Eval suites from a user's app, offered beside the built-in ones; null for none.</param>
+    /// <param name="invocation">How the user started the program, for hints such as the resume command.</param>
     public static async Task<int> InvokeAsync(
         IReadOnlyList<string> args,
         CliConsole console,
         bool handleProcessTermination = false,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        IReadOnlyList<EvalSuiteDefinition>? userSuites = null,
+        string invocation = "nines")
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
 
-        var root = CreateRootCommand(console);
+        EvalSuiteCatalog evalSuites;
+        try
+        {
+            evalSuites = new EvalSuiteCatalog(EvalSuiteCatalog.BuiltInSuites, userSuites, invocation);
+        }
+        catch (ArgumentException ex)
+        {
+            // A clash between suites is the host app's mistake; say so before parsing anything.
+            return await ReportAsync(ex, console.Error, verbose: false).ConfigureAwait(false);
+        }
+
+        var root = CreateRootCommand(console, evalSuites);
         var verboseOption = root.Options.OfType<Option<bool>>().Single(o => o.Name == VerboseOptionName);
         var parseResult = root.Parse(args);
         var verbose = parseResult.GetValue(verboseOption) || args.Contains(VerboseOptionName, StringComparer.Ordinal);
@@ -107,7 +126,9 @@ internal static class NinesCommandLine
             Output = console.Out,
             Error = console.Error,
             EnableDefaultExceptionHandler = false,
-            ProcessTerminationTimeout = handleProcessTermination ? TimeSpan.FromSeconds(2) : null,
+            // After Ctrl+C a command gets this long to stop cleanly (an eval journals its finished trials and writes
+            // its partial report) before the invocation gives up waiting for it.
+            ProcessTerminationTimeout = handleProcessTermination ? TimeSpan.FromSeconds(10) : null,
         };
 
         try

@@ -48,7 +48,9 @@ internal sealed class ProgressBar : IDisposable
     /// <param name="done">Items finished so far.</param>
     /// <param name="total">Items in all; at least 1.</param>
     /// <param name="status">A short live figure shown after the percentage, such as <c>success 93.1%</c>.</param>
-    public void Report(long done, long total, string? status = null)
+    /// <param name="estimatedRemaining">The caller's own ETA (for example one that leaves out work resumed from a journal);
+    /// null extrapolates the average rate since the bar was created.</param>
+    public void Report(long done, long total, string? status = null, TimeSpan? estimatedRemaining = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(total, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(done);
@@ -74,7 +76,7 @@ internal sealed class ProgressBar : IDisposable
                 }
 
                 _lastDrawn = now;
-                var line = FormatLine(done, total, status, elapsed, withBar: true);
+                var line = FormatLine(done, total, status, elapsed, estimatedRemaining, withBar: true);
                 var padding = Math.Max(0, _lastLineLength - line.Length);
                 _writer.Write('\r' + line + new string(' ', padding));
                 _lastLineLength = line.Length;
@@ -92,7 +94,7 @@ internal sealed class ProgressBar : IDisposable
             if (decile > _lastDecile)
             {
                 _lastDecile = decile;
-                _writer.WriteLine(FormatLine(done, total, status, elapsed, withBar: false));
+                _writer.WriteLine(FormatLine(done, total, status, elapsed, estimatedRemaining, withBar: false));
                 _writer.Flush();
                 _completed = finished;
             }
@@ -114,7 +116,7 @@ internal sealed class ProgressBar : IDisposable
         }
     }
 
-    private string FormatLine(long done, long total, string? status, TimeSpan elapsed, bool withBar)
+    private string FormatLine(long done, long total, string? status, TimeSpan elapsed, TimeSpan? estimatedRemaining, bool withBar)
     {
         var text = new StringBuilder();
         if (_label is not null)
@@ -138,6 +140,10 @@ internal sealed class ProgressBar : IDisposable
         if (done == total)
         {
             text.Append("  done in ").Append(FormatDuration(elapsed));
+        }
+        else if (estimatedRemaining is { } given)
+        {
+            text.Append("  ETA ").Append(FormatDuration(given));
         }
         else if (done > 0)
         {

@@ -1,0 +1,171 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Nines.CommandLine;
+using Nines.Evals;
+using Nines.Tests.Evals;
+
+namespace Nines.Tests.Cli;
+
+public sealed class EvalCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("nines-evalcli-").FullName;
+
+    private string StoreArg => "sqlite:" + Path.Combine(_directory, "evals.db");
+
+    private string OutDir => Path.Combine(_directory, "out");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Eval_NoSuiteName_ListsUserSuitesWithTheirOptions()
+    {
+        var result = await RunAsync([Coin()], "eval");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains("coin", result.Out, StringComparison.Ordinal);
+        Assert.Contains("your app", result.Out, StringComparison.Ordinal);
+        Assert.Contains("--cases 4", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvalSuite_Runs_PrintsPerConfigurationCountsAndWritesTrials()
+    {
+        var result = await RunAsync([Coin()], "eval", "coin", "--trials", "3", "--store", StoreArg, "--out", OutDir);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
+        Assert.Contains("Eval coin: 4 case(s) x 2 configuration(s) x 3 trial(s) = 24 trials, seed 7", result.Out, StringComparison.Ordinal);
+        Assert.Contains("weak", result.Out, StringComparison.Ordinal);
+        var lines = File.ReadAllLines(Path.Combine(OutDir, "trials.jsonl"));
+        Assert.Equal(24, lines.Length);
+        using var first = JsonDocument.Parse(lines[0]);
+        Assert.Equal(("weak", "case-0", 0), (first.RootElement.GetProperty("config").GetString(), first.RootElement.GetProperty("case").GetString(), first.RootElement.GetProperty("trial").GetInt32()));
+    }
+
+    [Fact]
+    public async Task EvalSuite_SuiteOptionAndConfigFilter_ReachTheSuite()
+    {
+        var result = await RunAsync([Coin()], "eval", "coin", "--cases", "2", "--trials", "2", "--config", "strong", "--no-journal", "--out", OutDir, "--json");
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
+        using var json = JsonDocument.Parse(result.Out);
+        var configuration = Assert.Single(json.RootElement.GetProperty("configurations").EnumerateArray());
+        Assert.Equal(("strong", 4), (configuration.GetProperty("name").GetString(), configuration.GetProperty("trials").GetInt32()));
+        Assert.False(json.RootElement.GetProperty("interrupted").GetBoolean());
+    }
+
+    [Fact]
+    public async Task EvalSuite_BadSuiteOptionValue_ExitsUsageNamingTheOption()
+    {
+        var result = await RunAsync([Coin()], "eval", "coin", "--cases", "many", "--no-journal", "--out", OutDir);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("--cases must be a whole number", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvalSuite_UnknownConfig_ExitsUsageListingTheConfigurations()
+    {
+        var result = await RunAsync([Coin()], "eval", "coin", "--config", "hardened", "--no-journal", "--out", OutDir);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("has no configuration 'hardened'; it has weak, strong", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvalSuite_ResumeAndFresh_ExitsUsage()
+    {
+        var result = await RunAsync([Coin()], "eval", "coin", "--resume", "--fresh", "--store", StoreArg);
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("--resume and --fresh contradict each other", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_TwoUserSuitesWithOneName_ExitsUsageSayingSo()
+    {
+        var result = await RunAsync([Coin(), Coin()], "eval");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("2 of your eval suites are named 'coin'", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_SuiteParameterNamedLikeACommonOption_ExitsUsage()
+    {
+        var clashing = new EvalSuiteDefinition
+        {
+            Name = "clash",
+            Parameters = [new EvalSuiteParameter("trials", "conflicts", "3")],
+            Create = _ => EvalTestSuites.Coin(),
+        };
+
+        var result = await RunAsync([clashing], "eval");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("has a parameter --trials, which every suite already has", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EvalSuite_CtrlCThenPrintedResumeCommand_WritesPartialReportThenFinishesFromTheJournal()
+    {
+        using var stop = new CancellationTokenSource();
+        var started = new EvalTestSuites.Counter();
+        var stopping = Coin(before: async (_, ct) =>
+        {
+            if (started.Increment() > 5 && !stop.IsCancellationRequested)
+            {
+                await stop.CancelAsync();
+                await Task.Delay(Timeout.Infinite, ct);
+            }
+
+            return null;
+        });
+
+        var interrupted = await RunAsync([stopping], stop.Token, "eval", "coin", "--store", StoreArg, "--out", OutDir);
+
+        Assert.Equal(ExitCodes.Canceled, interrupted.ExitCode);
+        Assert.Contains("Interrupted: 5 of 40 trials finished; the partial report is in " + OutDir, interrupted.Error, StringComparison.Ordinal);
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(OutDir, "trials.jsonl")).Length);
+        var hint = Assert.Single(interrupted.ErrorLines, l => l.StartsWith("Resume with: ", StringComparison.Ordinal));
+        Assert.Equal($"Resume with: nines eval coin --store {StoreArg} --out {OutDir} --resume", hint);
+
+        var again = await RunAsync([Coin()], "eval", "coin", "--store", StoreArg, "--out", OutDir);
+        Assert.Equal(ExitCodes.Usage, again.ExitCode);
+        Assert.Contains("is unfinished (5 of 40 trials journaled)", again.Error, StringComparison.Ordinal);
+
+        var resumeArgs = hint["Resume with: nines ".Length..].Split(' ');
+        var resumed = await RunAsync([Coin()], resumeArgs);
+
+        Assert.True(resumed.ExitCode == ExitCodes.Success, resumed.Error);
+        Assert.Contains("5 of 40 trials came from the journal, 35 ran now", resumed.Out, StringComparison.Ordinal);
+        Assert.Equal(40, File.ReadAllLines(Path.Combine(OutDir, "trials.jsonl")).Length);
+    }
+
+    private static EvalSuiteDefinition Coin(Func<EvalTrialContext, CancellationToken, ValueTask<object?>>? before = null) => new()
+    {
+        Name = "coin",
+        Description = "A seeded coin per trial.",
+        Parameters = [new EvalSuiteParameter("cases", "How many cases.", "4")],
+        Create = arguments => EvalTestSuites.Coin(cases: arguments.GetInt32("cases"), before: before),
+    };
+
+    private static Task<CliRunResult> RunAsync(EvalSuiteDefinition[] suites, params string[] args) => RunAsync(suites, CancellationToken.None, args);
+
+    private static async Task<CliRunResult> RunAsync(EvalSuiteDefinition[] suites, CancellationToken cancellationToken, params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exitCode = await NinesCommandLine.InvokeAsync(args, new CliConsole(output, error), cancellationToken: cancellationToken, userSuites: suites);
+        return new CliRunResult(exitCode, output.ToString(), error.ToString());
+    }
+}
