@@ -11,7 +11,13 @@ internal static class EvalResultsPresenter
 {
     public const string TrialsFileName = "trials.jsonl";
 
-    private static readonly JsonSerializerOptions _jsonLines = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+    private static readonly JsonSerializerOptions _jsonLines = new()
+    {
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+
+        // Error messages quote things ('length', "total"); keep them readable in the file.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Checks every <c>--require</c> before anything runs, so a typo costs nothing.</summary>
     public static IReadOnlyList<string> ParseGates(IReadOnlyList<string> gates) => gates;
