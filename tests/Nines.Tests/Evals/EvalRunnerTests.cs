@@ -260,6 +260,19 @@ public sealed class EvalRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_SameEvalAfterAFinishedRun_StartsAFreshRunUnderTheNextId()
+    {
+        var first = await new EvalRunner().RunAsync(EvalTestSuites.Coin(), Options(o => o.Store = _store));
+        var calls = new EvalTestSuites.Counter();
+
+        var second = await new EvalRunner().RunAsync(EvalTestSuites.Coin(calls: calls), Options(o => o.Store = _store));
+
+        Assert.Equal(40, calls.Value);
+        Assert.Equal(first.RunId + "#2", second.RunId);
+        Assert.Equal(first.Results, second.Results);
+    }
+
+    [Fact]
     public async Task RunAsync_ResumeWithOtherOptionsUnderSameRunId_ThrowsDescribingBoth()
     {
         using var stop = new CancellationTokenSource();
