@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Nines.CommandLine;
+using Nines.CommandLine.Evals;
 using Nines.Evals;
 using Nines.Tests.Evals;
 
@@ -100,6 +101,22 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public void EvalSuiteCatalog_UserSuiteNamedLikeABuiltIn_ThrowsAskingToRenameIt()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new EvalSuiteCatalog([Named("invoices")], [Named("Invoices")]));
+
+        Assert.Contains("your eval suite 'invoices' has the name of a built-in suite; rename yours (for example 'my-invoices')", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EvalProgressDisplay_Status_ShowsEachConfigurationsRateSoFar()
+    {
+        var progress = new EvalProgress(3, 8, [new EvalConfigurationProgress("weak", 2, 4, 1), new EvalConfigurationProgress("strong", 0, 4, 0)], TimeSpan.FromSeconds(1), null);
+
+        Assert.Equal("weak 50.0% · strong -", EvalProgressDisplay.Status(progress));
+    }
+
+    [Fact]
     public async Task RunAsync_SuiteParameterNamedLikeACommonOption_ExitsUsage()
     {
         var clashing = new EvalSuiteDefinition
@@ -150,6 +167,8 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Contains("5 of 40 trials came from the journal, 35 ran now", resumed.Out, StringComparison.Ordinal);
         Assert.Equal(40, File.ReadAllLines(Path.Combine(OutDir, "trials.jsonl")).Length);
     }
+
+    private static EvalSuiteDefinition Named(string name) => new() { Name = name, Create = _ => EvalTestSuites.Coin() };
 
     private static EvalSuiteDefinition Coin(Func<EvalTrialContext, CancellationToken, ValueTask<object?>>? before = null) => new()
     {

@@ -29,6 +29,19 @@ public class ProgressBarTests
     }
 
     [Fact]
+    public void Report_CallersEstimate_ShownInsteadOfTheExtrapolation()
+    {
+        var time = new FakeTimeProvider();
+        using var writer = new StringWriter();
+        using var bar = new ProgressBar(writer, isTerminal: false, time, label: "eval");
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        bar.Report(500, 1000, "weak 50.0% · strong 90.0%", estimatedRemaining: TimeSpan.FromSeconds(42));
+
+        Assert.Equal("eval: 500/1000  50%  weak 50.0% · strong 90.0%  ETA 42s", writer.ToString().TrimEnd());
+    }
+
+    [Fact]
     public void Report_Terminal_RedrawsInPlaceThrottledAndEndsLine()
     {
         var time = new FakeTimeProvider();
