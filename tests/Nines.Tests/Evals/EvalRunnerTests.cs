@@ -295,6 +295,50 @@ public sealed class EvalRunnerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RunAsync_RunIdHeldByAnUnfinishedEvalOfOtherOptions_RefusesThenFreshStartsTheNextId()
+    {
+        using var stop = new CancellationTokenSource();
+        await new EvalRunner().RunAsync(StoppingSuite(stop, finishBeforeStop: 5, out _), Options(o =>
+        {
+            o.Store = _store;
+            o.RunId = "nightly";
+        }), cancellationToken: stop.Token);
+
+        var refused = await Assert.ThrowsAsync<WorkflowRunStateException>(() => new EvalRunner().RunAsync(EvalTestSuites.Coin(), Options(o =>
+        {
+            o.Store = _store;
+            o.RunId = "nightly";
+            o.Trials = 2;
+        })));
+        var fresh = await new EvalRunner().RunAsync(EvalTestSuites.Coin(), Options(o =>
+        {
+            o.Store = _store;
+            o.RunId = "nightly";
+            o.Trials = 2;
+            o.Fresh = true;
+        }));
+
+        Assert.Contains("is unfinished (5 trials journaled). It was started as suite 'coin', seed 7, 5 trial(s)", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(("nightly#2", 16), (fresh.RunId, fresh.Results.Count));
+        Assert.Equal(WorkflowRunStatus.Cancelled, (await _store.GetRunAsync("nightly"))!.Status);
+    }
+
+    [Fact]
+    public async Task RunAsync_RunIdOfAnotherWorkflow_ThrowsNamingIt()
+    {
+        var client = new WorkflowClient(_store, new WorkflowRegistry().Add(() => new EvalJournalWorkflow(null!)));
+        await client.StartAsync("approve-invoice", "{}", new StartWorkflowOptions { RunId = "inv-42", Version = 1 });
+
+        var error = await Assert.ThrowsAsync<WorkflowRunStateException>(() => new EvalRunner().RunAsync(EvalTestSuites.Coin(), Options(o =>
+        {
+            o.Store = _store;
+            o.RunId = "inv-42";
+        })));
+
+        Assert.Contains("belongs to a run of workflow 'approve-invoice', not an eval", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_JournaledScorerThrows_ThrowsAndLeavesRunResumable()
     {
         var suite = EvalTestSuites.Coin(cases: 2, trials: 2);

@@ -89,23 +89,33 @@ public sealed class EvalRunner
         var client = new WorkflowClient(store, registry, engine);
 
         var runId = nextId;
+        if (latest is not null && latest.Workflow != EvalJournalWorkflow.WorkflowName)
+        {
+            throw new WorkflowRunStateException(latest.RunId, latest.Status,
+                $"Run id '{latest.RunId}' in {store.Description} belongs to a run of workflow '{latest.Workflow}', not an eval; choose another run id.");
+        }
+
         if (latest is not null && !WorkflowClient.IsFinished(latest.Status))
         {
-            CheckSameEval(latest, input, store);
             if (options.Resume)
             {
+                CheckSameEval(latest, input, store);
                 CheckNotHeldElsewhere(latest, options.Clock, store);
                 runId = latest.RunId;
             }
             else if (options.Fresh)
             {
+                // Its journal stays (marked cancelled); the new run takes the next id.
                 await client.CancelAsync(latest.RunId, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 var journaled = await CountJournaledAsync(store, latest.RunId, cancellationToken).ConfigureAwait(false);
+                var state = Describe(latest) is { } started && started.Fingerprint != input.Fingerprint
+                    ? $"{journaled} trials journaled). It was started as {started.Describe()}."
+                    : $"{journaled} of {plan.Total} trials journaled).";
                 throw new WorkflowRunStateException(latest.RunId, latest.Status,
-                    $"Eval run {latest.RunId} in {store.Description} is unfinished ({journaled} of {plan.Total} trials journaled). "
+                    $"Eval run {latest.RunId} in {store.Description} is unfinished ({state} "
                     + "Pass --resume (EvalRunOptions.Resume) to continue it, or --fresh (EvalRunOptions.Fresh) to start over.");
             }
         }
@@ -203,15 +213,12 @@ public sealed class EvalRunner
         }
     }
 
+    private static EvalJournalInput? Describe(WorkflowRun run) =>
+        run.InputJson is null ? null : JsonSerializer.Deserialize<EvalJournalInput>(run.InputJson, JournalJson);
+
     private static void CheckSameEval(WorkflowRun run, EvalJournalInput input, IWorkflowStore store)
     {
-        if (run.Workflow != EvalJournalWorkflow.WorkflowName)
-        {
-            throw new WorkflowRunStateException(run.RunId, run.Status,
-                $"Run id '{run.RunId}' in {store.Description} belongs to a run of workflow '{run.Workflow}', not an eval; choose another run id.");
-        }
-
-        var journaled = run.InputJson is null ? null : JsonSerializer.Deserialize<EvalJournalInput>(run.InputJson, JournalJson);
+        var journaled = Describe(run);
         if (journaled?.Fingerprint != input.Fingerprint)
         {
             throw new WorkflowRunStateException(run.RunId, run.Status,
