@@ -146,7 +146,7 @@ public sealed partial class EvalGate
             var passed = _operator == ">"
                 ? comparison.Outcome == EvalComparisonOutcome.Better
                 : comparison.Outcome != EvalComparisonOutcome.Worse;
-            var rates = string.Create(CultureInfo.InvariantCulture, $"{configuration.Rate:P2} vs {baseline.Rate:P2}");
+            var rates = $"{EvalReportFormat.Percent(configuration.Rate)} vs {EvalReportFormat.Percent(baseline.Rate)}";
             var need = _operator == ">"
                 ? string.Create(CultureInfo.InvariantCulture, $"needs significantly better at alpha = {summary.SignificanceLevel}")
                 : string.Create(CultureInfo.InvariantCulture, $"needs not significantly worse at alpha = {summary.SignificanceLevel}");

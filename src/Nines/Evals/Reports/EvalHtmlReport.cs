@@ -24,8 +24,8 @@ internal static class EvalHtmlReport
         h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.25em;margin:1.4em 0 .5em;border-bottom:1px solid #dde1e8;padding-bottom:.2em}h3{font-size:1.05em;margin:1em 0 .4em}
         .meta,.note,footer{color:#5a6476;font-size:.9em}.desc{margin:.2em 0 .6em}
         .banner{background:#fff4d6;border:1px solid #e8c25a;padding:8px 12px;border-radius:4px;margin:8px 0}
-        table{border-collapse:collapse;font-size:.92em}th,td{padding:4px 10px;border-bottom:1px solid #eceff3;text-align:left;vertical-align:top}
-        th{background:#f5f7fa;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+        table{border-collapse:collapse;font-size:.92em}th,td{padding:4px 8px;border-bottom:1px solid #eceff3;text-align:left;vertical-align:top}
+        th{background:#f5f7fa;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}.scroll{overflow-x:auto}
         .pass{color:#1f7a3a;font-weight:600}.fail{color:#b3261e;font-weight:600}
         .verdicts li{margin:.2em 0}.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
         svg{display:block;margin:6px 0 14px;font-family:inherit;font-size:12px}svg text{fill:#1d2330}svg .axis{stroke:#aab2c0;stroke-width:1}svg .grid{stroke:#eceff3;stroke-width:1}
@@ -132,16 +132,16 @@ internal static class EvalHtmlReport
             return;
         }
 
-        var ks = EvalReportFormat.DisplayKs(summary.Configurations.Min(c => c.TrialsPerCase));
+        var ks = EvalReportFormat.DisplayKs(summary.Configurations.Min(c => c.TrialsPerCase), max: 4);
         var confidence = (summary.Confidence * 100).ToString("G4", Invariant) + "%";
-        html.Append("<table class=\"summary\">\n<tr><th>configuration</th><th class=\"num\">trials</th><th class=\"num\">success rate</th><th class=\"num\">")
+        html.Append("<div class=\"scroll\"><table class=\"summary\">\n<tr><th>configuration</th><th class=\"num\">trials</th><th class=\"num\">success rate</th><th class=\"num\">")
             .Append(E(confidence)).Append(" interval</th><th class=\"num\">nines</th><th class=\"num\">conservative nines</th>");
         foreach (var k in ks)
         {
             html.Append("<th class=\"num\">pass^").Append(k).Append("</th>");
         }
 
-        html.Append("<th class=\"num\">next nine</th><th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">p99</th><th class=\"num\">tokens/trial</th><th class=\"num\">cost/trial</th><th class=\"num\">cost</th><th>top failures</th></tr>\n");
+        html.Append("<th class=\"num\">next nine</th><th class=\"num\">p50</th><th class=\"num\">p95</th><th class=\"num\">cost/trial</th></tr>\n");
         for (var i = 0; i < summary.Configurations.Count; i++)
         {
             var c = summary.Configurations[i];
@@ -166,18 +166,15 @@ internal static class EvalHtmlReport
             }
 
             Cell(html, "next_nine", c.AdditionalTrialsForNextNine is { } more
-                ? $"{c.NextNine}: +{EvalReportFormat.Count(more)} passing"
+                ? $"{c.NextNine} (+{EvalReportFormat.Count(more)})"
                 : c.NextNine.ToString(Invariant));
             Cell(html, "p50_ms", c.Latency is { } l50 ? EvalReportFormat.Milliseconds(l50.P50Ms) : "-");
             Cell(html, "p95_ms", c.Latency is { } l95 ? EvalReportFormat.Milliseconds(l95.P95Ms) : "-");
-            Cell(html, "p99_ms", c.Latency is { } l99 ? EvalReportFormat.Milliseconds(l99.P99Ms) : "-");
-            Cell(html, "tokens_per_trial", c.TokensPerTrial.ToString("0.#", Invariant));
             Cell(html, "cost_per_trial", c.CostPerTrialUsd is { } perTrial ? EvalReportFormat.Dollars(perTrial) : "-");
-            Cell(html, "cost", c.CostUsd is { } cost ? EvalReportFormat.Dollars(cost) : "-");
-            html.Append("<td>").Append(E(string.Join(", ", c.FailureCategories.Take(3).Select(f => $"{f.Category} {f.Count}")))).Append("</td></tr>\n");
+            html.Append("</tr>\n");
         }
 
-        html.Append("</table>\n");
+        html.Append("</table></div>\n");
         html.Append("<p class=\"note\">nines = −log10(1 − success rate); conservative nines use the interval's lower bound. ")
             .Append("pass^k: the chance that k trials of a case all pass. next nine: the whole nines the conservative figure reaches next, and how many more trials, all passing, get it there.</p>\n");
         if (summary.Comparisons.Count > 0)
@@ -202,13 +199,13 @@ internal static class EvalHtmlReport
 
     private static void RateChart(StringBuilder html, EvalSummary summary)
     {
-        const double Left = 150, Width = 480, RowHeight = 34, Top = 24;
+        const double Left = 150, Width = 440, RowHeight = 34, Top = 24;
         var minLower = summary.Configurations.Min(c => c.Interval.Lower);
         var from = Math.Max(0, Math.Floor((minLower - 0.02) * 10) / 10);
         var height = Top + (RowHeight * summary.Configurations.Count) + 24;
         html.Append("<h3>Success rate with its ").Append(E((summary.Confidence * 100).ToString("G4", Invariant))).Append("% interval</h3>\n");
-        Svg(html, "chart-rate", 960, height, "Success rate per configuration with confidence interval");
-        Axis(html, Left, Width, Top, height - 24, from, 1, v => EvalReportFormat.Percent(v), 5);
+        Svg(html, "chart-rate", 1100, height, "Success rate per configuration with confidence interval");
+        Axis(html, Left, Width, Top, height - 24, from, 1, v => (v * 100).ToString("0.#", Invariant) + "%", 5);
         for (var i = 0; i < summary.Configurations.Count; i++)
         {
             var c = summary.Configurations[i];
@@ -419,9 +416,10 @@ internal static class EvalHtmlReport
             var width = max <= 0 ? 0 : Width * perTrial / max;
             html.Append(Invariant, $"<text x=\"{Left - 8}\" y=\"{y + 12}\" text-anchor=\"end\">{E(c.Name)}</text>");
             html.Append(Invariant, $"<rect x=\"{Left}\" y=\"{y + 2}\" width=\"{width:0.##}\" height=\"14\" fill=\"{Color(i)}\" opacity=\"0.85\"/>");
+            var tokens = $"{c.TokensPerTrial.ToString("0.#", Invariant)} tokens per trial";
             var label = c.CostPerTrialUsd is { } known
-                ? $"{EvalReportFormat.Dollars(known)} per trial · {EvalReportFormat.Dollars(c.CostUsd ?? 0)} in all"
-                : "no cost recorded";
+                ? $"{EvalReportFormat.Dollars(known)} per trial · {EvalReportFormat.Dollars(c.CostUsd ?? 0)} in all · {tokens}"
+                : "no cost recorded · " + tokens;
             html.Append(Invariant, $"<text x=\"{Left + width + 8:0.##}\" y=\"{y + 13}\" data-config=\"{E(c.Name)}\">{E(label)}</text>\n");
         }
 

@@ -33,8 +33,8 @@ internal static class EvalReportFormat
     public static string Milliseconds(double ms) =>
         ms >= 1000 ? (ms / 1000).ToString("0.00", Invariant) + " s" : ms.ToString(ms >= 10 ? "0" : "0.0", Invariant) + " ms";
 
-    /// <summary>Dollars with four significant digits: $0.01234, $12.35.</summary>
-    public static string Dollars(double usd) => "$" + usd.ToString(usd >= 1000 ? "N0" : "G4", Invariant);
+    /// <summary>Dollars: four significant digits below a dollar ($0.01234), cents above ($12.35), whole dollars from $1,000.</summary>
+    public static string Dollars(double usd) => "$" + usd.ToString(usd >= 1000 ? "N0" : usd >= 1 ? "N2" : "G4", Invariant);
 
     /// <summary>A count with thousands separators.</summary>
     public static string Count(long count) => count.ToString("N0", Invariant);
