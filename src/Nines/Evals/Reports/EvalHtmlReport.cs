@@ -24,7 +24,7 @@ internal static class EvalHtmlReport
         h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.25em;margin:1.4em 0 .5em;border-bottom:1px solid #dde1e8;padding-bottom:.2em}h3{font-size:1.05em;margin:1em 0 .4em}
         .meta,.note,footer{color:#5a6476;font-size:.9em}.desc{margin:.2em 0 .6em}
         .banner{background:#fff4d6;border:1px solid #e8c25a;padding:8px 12px;border-radius:4px;margin:8px 0}
-        table{border-collapse:collapse;font-size:.92em}th,td{padding:4px 8px;border-bottom:1px solid #eceff3;text-align:left;vertical-align:top}
+        table{border-collapse:collapse;font-size:.88em}th,td{padding:4px 8px;border-bottom:1px solid #eceff3;text-align:left;vertical-align:top}
         th{background:#f5f7fa;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}.scroll{overflow-x:auto}
         .pass{color:#1f7a3a;font-weight:600}.fail{color:#b3261e;font-weight:600}
         .verdicts li{margin:.2em 0}.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}
@@ -132,7 +132,7 @@ internal static class EvalHtmlReport
             return;
         }
 
-        var ks = EvalReportFormat.DisplayKs(summary.Configurations.Min(c => c.TrialsPerCase), max: 4);
+        var ks = EvalReportFormat.DisplayKs(summary.Configurations.Min(c => c.TrialsPerCase), max: 4).Where(k => k > 1).ToList();
         var confidence = (summary.Confidence * 100).ToString("G4", Invariant) + "%";
         html.Append("<div class=\"scroll\"><table class=\"summary\">\n<tr><th>configuration</th><th class=\"num\">trials</th><th class=\"num\">success rate</th><th class=\"num\">")
             .Append(E(confidence)).Append(" interval</th><th class=\"num\">nines</th><th class=\"num\">conservative nines</th>");
