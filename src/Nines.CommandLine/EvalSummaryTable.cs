@@ -73,8 +73,8 @@ internal static class EvalSummaryTable
                 ? $"{ReliabilityFormat.Count(additional)} more trials, all passing"
                 : "more than 10^15 more trials";
             writer.WriteLine(
-                $"  next nine for {c.Name}: {c.NextNine} conservative nines needs {more} " +
-                $"({ReliabilityFormat.Count(c.ZeroFailureTrialsForNextNine)} failure-free trials from scratch)");
+                $"  next nine for {c.Name}: {EvalReportFormat.Nines(c.ConservativeNines)} -> {c.NextNine} conservative {(c.NextNine == 1 ? "nine" : "nines")} takes {more} " +
+                $"(a fresh run needs {ReliabilityFormat.Count(c.ZeroFailureTrialsForNextNine)} trials with no failure)");
         }
     }
 

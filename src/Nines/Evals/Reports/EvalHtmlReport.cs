@@ -416,10 +416,10 @@ internal static class EvalHtmlReport
             var width = max <= 0 ? 0 : Width * perTrial / max;
             html.Append(Invariant, $"<text x=\"{Left - 8}\" y=\"{y + 12}\" text-anchor=\"end\">{E(c.Name)}</text>");
             html.Append(Invariant, $"<rect x=\"{Left}\" y=\"{y + 2}\" width=\"{width:0.##}\" height=\"14\" fill=\"{Color(i)}\" opacity=\"0.85\"/>");
-            var tokens = $"{c.TokensPerTrial.ToString("0.#", Invariant)} tokens per trial";
+            var tokens = c.TokensPerTrial > 0 ? $" · {c.TokensPerTrial.ToString("#,0.#", Invariant)} tokens per trial" : string.Empty;
             var label = c.CostPerTrialUsd is { } known
-                ? $"{EvalReportFormat.Dollars(known)} per trial · {EvalReportFormat.Dollars(c.CostUsd ?? 0)} in all · {tokens}"
-                : "no cost recorded · " + tokens;
+                ? $"{EvalReportFormat.Dollars(known)} per trial · {EvalReportFormat.Dollars(c.CostUsd ?? 0)} in all{tokens}"
+                : "no cost recorded" + tokens;
             html.Append(Invariant, $"<text x=\"{Left + width + 8:0.##}\" y=\"{y + 13}\" data-config=\"{E(c.Name)}\">{E(label)}</text>\n");
         }
 
