@@ -61,6 +61,7 @@ internal static class NinesCommandLine
         [
             DemoCommand.Create(console),
             PlanCommand.Create(console),
+            StatsCommand.Create(console),
             ModelsCommand.Create(console),
             RunsCommand.Create(console),
             BenchCommand.Create(console),
