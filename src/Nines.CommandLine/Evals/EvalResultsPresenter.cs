@@ -1,12 +1,11 @@
 using System.Text.Json;
-using Nines.CommandLine.Rendering;
+using System.Text.Json.Nodes;
 using Nines.Evals;
-using static System.FormattableString;
 
 namespace Nines.CommandLine.Evals;
 
-/// <summary>Turns an eval's rows into what the user sees and keeps: the summary on stdout, the files in the output
-/// directory, and the exit code from the gates.</summary>
+/// <summary>Turns an eval's rows into what the user sees and keeps: the march-of-nines table (or JSON) on stdout, the
+/// reports in the output directory, and the exit code from the gates.</summary>
 internal static class EvalResultsPresenter
 {
     public const string TrialsFileName = "trials.jsonl";
@@ -19,51 +18,71 @@ internal static class EvalResultsPresenter
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>Checks every <c>--require</c> before anything runs, so a typo costs nothing.</summary>
-    public static IReadOnlyList<string> ParseGates(IReadOnlyList<string> gates) => gates;
+    /// <summary>Parses every <c>--require</c> before anything runs, so a typo costs nothing (a bad gate is a usage error).</summary>
+    public static IReadOnlyList<EvalGate> ParseGates(IReadOnlyList<string> gates) => [.. gates.Select(EvalGate.Parse)];
 
-    /// <summary>Writes the summary and the files; returns the exit code.</summary>
-    public static async Task<int> PresentAsync(CliConsole console, EvalSuite suite, EvalRunResult result, IReadOnlyList<string> gates, string directory, bool json, CancellationToken cancellationToken)
+    /// <summary>Computes the statistics, prints them, writes report.json, report.html, junit.xml and trials.jsonl, applies the
+    /// gates; returns the exit code (<see cref="ExitCodes.GateFailed"/> when a gate failed).</summary>
+    public static async Task<int> PresentAsync(CliConsole console, EvalSuite suite, EvalRunResult result, IReadOnlyList<EvalGate> gates, string directory, bool json, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(directory);
+        var summary = EvalStatistics.Compute(result.Results);
+        var gateResults = gates.Select(g => g.Evaluate(summary)).ToList();
+        var report = new EvalReport(suite.Name, summary, result.Results)
+        {
+            Description = suite.Description,
+            Seed = result.Seed,
+            TrialsPerCase = result.Trials,
+            Configurations = [.. suite.Configurations.Where(c => result.Configurations.Contains(c.Name)).Select(c => new EvalReportConfiguration(c.Name, c.Description))],
+            StartedAt = result.StartedAt,
+            FinishedAt = result.FinishedAt,
+            Interrupted = result.Interrupted,
+            Gates = gateResults,
+        };
+        var files = await EvalReportWriter.WriteAsync(report, directory, cancellationToken).ConfigureAwait(false);
         var trialsPath = Path.Combine(directory, TrialsFileName);
         await WriteTrialsAsync(trialsPath, result.Results, cancellationToken).ConfigureAwait(false);
-        var counts = result.Configurations
-            .Select(name => (Name: name, Trials: result.Results.Count(r => r.Configuration == name), Passed: result.Results.Count(r => r.Configuration == name && r.Passed)))
-            .ToList();
+
         if (json)
         {
-            await console.Out.WriteLineAsync(JsonSerializer.Serialize(new
-            {
-                suite = result.SuiteName,
-                runId = result.RunId,
-                seed = result.Seed,
-                trialsPerCase = result.Trials,
-                interrupted = result.Interrupted,
-                configurations = counts.Select(c => new { name = c.Name, trials = c.Trials, passed = c.Passed }),
-                trialsFile = trialsPath,
-            }, Commands.PlanCommand.JsonOptions)).ConfigureAwait(false);
+            // The same statistics JSON as `nines stats --json`, plus what only a run knows.
+            var document = JsonNode.Parse(EvalJson.Summary(summary, gateResults))!.AsObject();
+            document["suite"] = suite.Name;
+            document["run_id"] = result.RunId;
+            document["seed"] = result.Seed;
+            document["interrupted"] = result.Interrupted;
+            document["total_trials"] = result.TotalTrials;
+            document["reports"] = new JsonObject { ["html"] = files.HtmlPath, ["json"] = files.JsonPath, ["junit"] = files.JUnitPath, ["trials"] = trialsPath };
+            await console.Out.WriteLineAsync(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
         }
         else
         {
             await console.Out.WriteLineAsync().ConfigureAwait(false);
-            var table = new TableRenderer(new TableColumn("config"), new TableColumn("trials"), new TableColumn("passed"), new TableColumn("success"));
-            foreach (var (name, trials, passed) in counts)
+            EvalSummaryTable.Write(console.Out, summary);
+            if (gateResults.Count > 0)
             {
-                table.AddRow(name, Invariant($"{trials}"), Invariant($"{passed}"), trials == 0 ? "-" : Invariant($"{100.0 * passed / trials:F2}%"));
+                await console.Out.WriteLineAsync().ConfigureAwait(false);
+                foreach (var gate in gateResults)
+                {
+                    await console.Out.WriteLineAsync($"  {(gate.Passed ? "PASS" : "FAIL")}  {gate.Gate}: {gate.Explanation}").ConfigureAwait(false);
+                }
             }
 
-            table.Write(console.Out);
             await console.Out.WriteLineAsync().ConfigureAwait(false);
-            await console.Out.WriteLineAsync($"Trials: {trialsPath}").ConfigureAwait(false);
         }
 
-        if (gates.Count > 0)
+        await console.Error.WriteLineAsync($"Reports: {files.HtmlPath}, {files.JsonPath}, {files.JUnitPath}").ConfigureAwait(false);
+        if (result.RunId is not null)
         {
-            throw new CliUsageException("--require needs the eval statistics, which this build does not have yet.");
+            await console.Error.WriteLineAsync($"Journal: run {result.RunId}").ConfigureAwait(false);
         }
 
-        return ExitCodes.Success;
+        var failed = gateResults.Where(g => !g.Passed).ToList();
+        foreach (var gate in failed)
+        {
+            await console.Error.WriteLineAsync($"gate failed: {gate.Gate}: {gate.Explanation}").ConfigureAwait(false);
+        }
+
+        return failed.Count == 0 ? ExitCodes.Success : ExitCodes.GateFailed;
     }
 
     /// <summary>One JSON object per trial, in the row format <c>nines stats</c> reads.</summary>

@@ -46,6 +46,11 @@ public sealed class EvalCommandTests : IDisposable
         Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
         Assert.Contains("Eval coin: 4 case(s) x 2 configuration(s) x 3 trial(s) = 24 trials, seed 7", result.Out, StringComparison.Ordinal);
         Assert.Contains("weak", result.Out, StringComparison.Ordinal);
+        Assert.Contains("nines", result.Out, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(OutDir, "report.json")));
+        Assert.True(File.Exists(Path.Combine(OutDir, "report.html")));
+        Assert.True(File.Exists(Path.Combine(OutDir, "junit.xml")));
+        Assert.Contains("Reports: " + Path.Combine(OutDir, "report.html"), result.Error, StringComparison.Ordinal);
         var lines = File.ReadAllLines(Path.Combine(OutDir, "trials.jsonl"));
         Assert.Equal(24, lines.Length);
         using var first = JsonDocument.Parse(lines[0]);
@@ -62,6 +67,42 @@ public sealed class EvalCommandTests : IDisposable
         var configuration = Assert.Single(json.RootElement.GetProperty("configurations").EnumerateArray());
         Assert.Equal(("strong", 4), (configuration.GetProperty("name").GetString(), configuration.GetProperty("trials").GetInt32()));
         Assert.False(json.RootElement.GetProperty("interrupted").GetBoolean());
+        Assert.Equal(("coin", 4), (json.RootElement.GetProperty("suite").GetString(), json.RootElement.GetProperty("total_trials").GetInt32()));
+        Assert.True(File.Exists(json.RootElement.GetProperty("reports").GetProperty("html").GetString()));
+    }
+
+    [Fact]
+    public async Task EvalSuite_GateFails_ExitsGateFailedNamingTheGate()
+    {
+        var result = await RunAsync([Coin()], "eval", "coin", "--no-journal", "--out", OutDir, "--require", "strong.nines >= 0.5", "--require", "weak.nines >= 3");
+
+        Assert.Equal(ExitCodes.GateFailed, result.ExitCode);
+        Assert.Contains("PASS  strong.nines >= 0.5", result.Out, StringComparison.Ordinal);
+        Assert.Contains("FAIL  weak.nines >= 3", result.Out, StringComparison.Ordinal);
+        Assert.Single(result.ErrorLines, l => l.StartsWith("gate failed: weak.nines >= 3", StringComparison.Ordinal));
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(OutDir, "report.json")));
+        Assert.Equal(2, report.RootElement.GetProperty("gates").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task EvalSuite_GatesPass_ExitsSuccess()
+    {
+        var result = await RunAsync([Coin()], "eval", "coin", "--no-journal", "--out", OutDir, "--require", "strong.nines >= 0.5");
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task EvalSuite_MalformedGate_ExitsUsageBeforeRunningAnything()
+    {
+        var calls = new EvalTestSuites.Counter();
+        var suite = new EvalSuiteDefinition { Name = "coin", Create = _ => EvalTestSuites.Coin(calls: calls) };
+
+        var result = await RunAsync([suite], "eval", "coin", "--no-journal", "--out", OutDir, "--require", "strong is great");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("'strong is great' is not a gate", result.Error, StringComparison.Ordinal);
+        Assert.Equal(0, calls.Value);
     }
 
     [Fact]
