@@ -194,6 +194,12 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal(ExitCodes.Canceled, interrupted.ExitCode);
         Assert.Contains("Interrupted: 5 of 40 trials finished; the partial report is in " + OutDir, interrupted.Error, StringComparison.Ordinal);
         Assert.Equal(5, File.ReadAllLines(Path.Combine(OutDir, "trials.jsonl")).Length);
+        using (var partial = JsonDocument.Parse(File.ReadAllText(Path.Combine(OutDir, "report.json"))))
+        {
+            Assert.True(partial.RootElement.GetProperty("interrupted").GetBoolean());
+            Assert.Equal(5, partial.RootElement.GetProperty("trials").GetArrayLength());
+        }
+
         var hint = Assert.Single(interrupted.ErrorLines, l => l.StartsWith("Resume with: ", StringComparison.Ordinal));
         Assert.Equal($"Resume with: nines eval coin --store {StoreArg} --out {OutDir} --resume", hint);
 
