@@ -30,17 +30,20 @@ internal sealed class PostgreSqlStepWriter : IAsyncDisposable
     }
 
     /// <summary>Queues a fenced save; completes with whether the lease was held (and so the steps written).</summary>
-    public Task<bool> SaveAsync(Func<NpgsqlBatchCommand> createCommand, CancellationToken cancellationToken)
+    /// <param name="sql">The fenced statement; it affects no rows when the lease is lost.</param>
+    /// <param name="bind">Adds the statement's parameters to a command (called again if the save is retried alone).</param>
+    /// <param name="cancellationToken">Cancels the save while it waits in the queue.</param>
+    public Task<bool> SaveAsync(string sql, Action<NpgsqlParameterCollection> bind, CancellationToken cancellationToken)
     {
         // Nothing queued and no one else writing directly: send it from this thread, sparing the hand-off to a
         // writer and back (two thread hops on a lone run's every step). Saves that arrive meanwhile queue up and
         // are grouped by the writers as before.
         if (_queue.Reader.Count == 0 && Interlocked.CompareExchange(ref _directWriter, 1, 0) == 0)
         {
-            return SaveDirectAsync(createCommand);
+            return SaveDirectAsync(sql, bind);
         }
 
-        var pending = new PendingSave(createCommand, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
+        var pending = new PendingSave(sql, bind, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously), cancellationToken);
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(PostgreSqlWorkflowStore));
@@ -49,11 +52,11 @@ internal sealed class PostgreSqlStepWriter : IAsyncDisposable
         return pending.Done.Task;
     }
 
-    private async Task<bool> SaveDirectAsync(Func<NpgsqlBatchCommand> createCommand)
+    private async Task<bool> SaveDirectAsync(string sql, Action<NpgsqlParameterCollection> bind)
     {
         try
         {
-            var pending = new PendingSave(createCommand, new TaskCompletionSource<bool>(), CancellationToken.None);
+            var pending = new PendingSave(sql, bind, new TaskCompletionSource<bool>(), CancellationToken.None);
             await ExecuteAsync([pending]).ConfigureAwait(false);
             return await pending.Done.Task.ConfigureAwait(false);
         }
@@ -131,22 +134,15 @@ internal sealed class PostgreSqlStepWriter : IAsyncDisposable
         {
             foreach (var save in saves)
             {
-                batch.BatchCommands.Add(save.CreateCommand());
+                var command = new NpgsqlBatchCommand(save.Sql);
+                save.Bind(command.Parameters);
+                batch.BatchCommands.Add(command);
             }
 
-            var reader = await batch.ExecuteReaderAsync(CancellationToken.None).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
+            await batch.ExecuteNonQueryAsync(CancellationToken.None).ConfigureAwait(false);
+            for (var i = 0; i < saves.Count; i++)
             {
-                for (var i = 0; i < saves.Count; i++)
-                {
-                    if (i > 0)
-                    {
-                        await reader.NextResultAsync().ConfigureAwait(false);
-                    }
-
-                    await reader.ReadAsync().ConfigureAwait(false);
-                    held[i] = reader.GetInt64(0) > 0;
-                }
+                held[i] = batch.BatchCommands[i].RecordsAffected > 0;
             }
         }
 
@@ -156,5 +152,5 @@ internal sealed class PostgreSqlStepWriter : IAsyncDisposable
         }
     }
 
-    private sealed record PendingSave(Func<NpgsqlBatchCommand> CreateCommand, TaskCompletionSource<bool> Done, CancellationToken CancellationToken);
+    private sealed record PendingSave(string Sql, Action<NpgsqlParameterCollection> Bind, TaskCompletionSource<bool> Done, CancellationToken CancellationToken);
 }
