@@ -75,7 +75,9 @@ public sealed class PostgreSqlWorkflowStore : IWorkflowStore
         }
 
         Description = $"postgresql://{_settings.Host}:{_settings.Port}/{_settings.Database} (schema {_schema})";
-        _stepWriter = options.GroupCommit ? new PostgreSqlStepWriter(_dataSource) : null;
+        _stepWriter = options.GroupCommit
+            ? new PostgreSqlStepWriter(_dataSource, options.TimeProvider, TimeSpan.FromSeconds(_settings.ConnectionIdleLifetime), TimeSpan.FromSeconds(_settings.ConnectionLifetime))
+            : null;
         _listener = new PostgreSqlWorkListener(_dataSource, _channel, options.EnableNotifications, options.TimeProvider, options.ListenerReconnectDelay);
 
         // Positional parameters on the hot paths: Npgsql sends them without rewriting the SQL. The steps are selected
