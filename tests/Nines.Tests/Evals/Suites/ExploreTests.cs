@@ -1,0 +1,30 @@
+using System.Globalization;
+using Nines.Evals;
+using Nines.Evals.Suites.Triage;
+using Xunit.Abstractions;
+
+namespace Nines.Tests.Evals.Suites;
+
+public class ExploreTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("3")]
+    [InlineData("4")]
+    public async Task ExploreTriage(string k)
+    {
+        output.WriteLine(TriageSuite.CreateRoutingContract().Schema.ToString());
+        output.WriteLine(TriageSuite.CreateRoutingContract().Check("{\"category\":\"Billing\",\"priority\":\"High\",\"team\":\"Finance\",\"actions\":[]}").Category.ToString());
+        output.WriteLine(TriageSuite.CreateRoutingContract().Check("{\"category\":\"Billing\",\"priority\":\"High\",\"team\":\"SecurityOps\"}").Category.ToString());
+        var suite = SuiteTrials.Create("triage", ("k", k));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var rows = await SuiteTrials.RunAsync(suite);
+        output.WriteLine($"{sw.Elapsed}");
+        foreach (var config in new[] { "baseline", "hardened" })
+        {
+            var mine = rows.Where(r => r.Configuration == config).ToList();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{config}: {rows.SuccessRate(config)} {string.Join(", ", rows.Failures(config).Select(f => f.Key + "=" + f.Value))} tokens {mine.Sum(r => r.InputTokens + r.OutputTokens)} cost {mine.Sum(r => r.CostUsd)} samples {mine.Average(r => r.Metrics!["samples"])} p50 {mine.Select(r => r.LatencyMs!.Value).Order().ElementAt(mine.Count / 2)}"));
+        }
+        foreach (var r in rows.Where(r => r.Configuration == "hardened" && !r.Passed).Take(10)) output.WriteLine($"{r.CaseId} {r.FailureCategory} {r.Error}");
+        foreach (var r in rows.Where(r => r.Configuration == "baseline" && !r.Passed).Take(10)) output.WriteLine($"{r.CaseId} {r.FailureCategory} {r.Error}");
+    }
+}
