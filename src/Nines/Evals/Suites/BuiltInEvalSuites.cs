@@ -1,3 +1,4 @@
+using Nines.Evals.Suites.Hanoi;
 using Nines.Evals.Suites.Invoices;
 using Nines.Evals.Suites.Triage;
 
@@ -16,5 +17,5 @@ namespace Nines.Evals;
 public static class BuiltInEvalSuites
 {
     /// <summary>Gets the built-in suite definitions.</summary>
-    public static IReadOnlyList<EvalSuiteDefinition> All { get; } = [InvoicesSuite.Definition, TriageSuite.Definition];
+    public static IReadOnlyList<EvalSuiteDefinition> All { get; } = [InvoicesSuite.Definition, TriageSuite.Definition, HanoiSuite.Definition];
 }

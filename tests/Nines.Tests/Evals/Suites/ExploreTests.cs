@@ -28,3 +28,22 @@ public class ExploreTests(ITestOutputHelper output)
         foreach (var r in rows.Where(r => r.Configuration == "baseline" && !r.Passed).Take(10)) output.WriteLine($"{r.CaseId} {r.FailureCategory} {r.Error}");
     }
 }
+
+public class ExploreHanoiTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData("14")]
+    public async Task ExploreHanoi(string disks)
+    {
+        var d = Environment.GetEnvironmentVariable("HANOI_DISKS") ?? disks;
+        var suite = SuiteTrials.Create("hanoi", ("disks", d));
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var rows = await SuiteTrials.RunAsync(suite);
+        output.WriteLine($"{sw.Elapsed}");
+        foreach (var r in rows)
+        {
+            output.WriteLine($"{r.Configuration} {r.Passed} {r.FailureCategory} {r.Error} in={r.InputTokens} out={r.OutputTokens} cost={r.CostUsd} latency={r.LatencyMs}");
+            output.WriteLine(string.Join(" ", r.Metrics!.Select(m => $"{m.Key}={m.Value.ToString(CultureInfo.InvariantCulture)}")));
+        }
+    }
+}
