@@ -6,8 +6,10 @@ namespace Nines.Evals.Suites.Triage;
 /// What the hardened configuration lets the model decide: a category, a priority and a team, each from a closed set, and
 /// nothing else. Unknown members (such as <c>actions</c>) make the reply invalid, so the schema itself cannot carry an action.
 /// </summary>
+/// <remarks>The baseline's <see cref="TriageReply"/> extends it with actions; decisions compare equal only to decisions of the
+/// same type, so compare <see cref="TriageReply.Decision"/>.</remarks>
 [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
-internal sealed record TriageDecision
+internal record TriageDecision
 {
     /// <summary>What the ticket is about.</summary>
     [JsonPropertyName("category")]
