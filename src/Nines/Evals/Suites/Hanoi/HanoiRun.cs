@@ -73,8 +73,8 @@ internal sealed class HanoiRun
         _models = [model];
         try
         {
-            // The loop stays trivial and each step is its own call: the runtime then optimises the step like any hot method
-            // (a loop inside one long-running async method would keep running its first, unoptimised compilation).
+            // The loop stays trivial and each step is its own call, so the tiered JIT optimises the step like any hot method
+            // instead of running a million iterations inside one long-lived async method body.
             while (_tower.MovesMade < _tower.TotalMoves && await StepAsync(cancellationToken).ConfigureAwait(false))
             {
             }
