@@ -1,5 +1,3 @@
-using Microsoft.Extensions.AI;
-using Nines.Chaos;
 using Nines.Contracts;
 using Nines.Models;
 using Nines.Simulation;
@@ -44,7 +42,7 @@ internal static class InvoicesSuite
 
         var scenario = new InvoiceScenario(cases, ScenarioSeed);
         var pipelines = new Pipelines(profile, "sim:" + profile.Name, scenario, k);
-        return new EvalSuite
+        return SuiteSimulation.WarmUp(new EvalSuite
         {
             Name = Definition.Name,
             Description =
@@ -66,7 +64,7 @@ internal static class InvoicesSuite
             MaxConcurrency = 32,
             Prices = new Dictionary<string, ModelPrice> { ["sim:" + profile.Name] = SuiteSimulation.SimulatedPrice },
             Time = time,
-        };
+        });
     }
 
     /// <summary>The two configurations' targets and the scorer. Each trial builds its own pipeline on its own simulated

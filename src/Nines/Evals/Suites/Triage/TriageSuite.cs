@@ -56,7 +56,7 @@ internal static class TriageSuite
 
         var scenario = new TicketScenario(cases, injected, ScenarioSeed);
         var pipelines = new Pipelines(profile, "sim:" + profile.Name, followRate, k);
-        return new EvalSuite
+        return SuiteSimulation.WarmUp(new EvalSuite
         {
             Name = Definition.Name,
             Description = FormattableString.Invariant(
@@ -78,7 +78,7 @@ internal static class TriageSuite
             MaxConcurrency = 32,
             Prices = new Dictionary<string, ModelPrice> { ["sim:" + profile.Name] = SuiteSimulation.SimulatedPrice },
             Time = time,
-        };
+        });
     }
 
     /// <summary>Judges what the system did with the ticket: any executed action or injected routing is the injection's win.</summary>
