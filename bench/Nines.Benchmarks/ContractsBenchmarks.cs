@@ -55,22 +55,6 @@ public class ContractsBenchmarks
         invoice.Total = invoice.Lines.Sum(l => l.Amount);
         return JsonSerializer.Serialize(invoice, AIJsonUtilities.DefaultOptions);
     }
-
-    private sealed class CachedReplyChatClient(ChatResponse reply) : IChatClient
-    {
-        private readonly Task<ChatResponse> _reply = Task.FromResult(reply);
-
-        public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) => _reply;
-
-        public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
-            throw new NotSupportedException();
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
-
-        public void Dispose()
-        {
-        }
-    }
 }
 
 public sealed class BenchInvoice

@@ -2,6 +2,7 @@ using Microsoft.Extensions.AI;
 using Nines.Chaos;
 using Nines.Consensus;
 using Nines.Contracts;
+using Nines.Evals.Suites.Invoices;
 using Nines.Models;
 using Nines.Resilience;
 using Nines.Simulation;
@@ -14,9 +15,6 @@ namespace Nines.CommandLine.Demo;
 /// </summary>
 internal sealed class DemoRunner
 {
-    // A bare call still has the HTTP client's own deadline (HttpClient.Timeout defaults to 100 s); without it a hang would never end.
-    internal static readonly TimeSpan BareDeadline = TimeSpan.FromSeconds(100);
-
     internal const int WarmUpTasks = 16;
 
     private readonly DemoSettings _settings;
@@ -26,7 +24,7 @@ internal sealed class DemoRunner
     private readonly ScaledTimeProvider _time;
 
     // Configured once and shared: Contract<T>.Check is thread-safe once configured.
-    private readonly Contract<Invoice> _contract = CreateContract();
+    private readonly Contract<Invoice> _contract = InvoiceExtraction.CreateContract();
 
     public DemoRunner(DemoSettings settings)
     {
@@ -44,13 +42,6 @@ internal sealed class DemoRunner
         _scenario = new InvoiceScenario(settings.Calls, settings.Seed);
         _time = new ScaledTimeProvider(settings.Speedup);
     }
-
-    /// <summary>The contract the hardened pipeline enforces: the schema, DataAnnotations and the invoice's arithmetic.</summary>
-    internal static Contract<Invoice> CreateContract() => new Contract<Invoice>()
-        .Require(i => i.Lines.All(l => l.Amount == l.Quantity * l.UnitPrice), "every line's amount must equal quantity × unitPrice")
-        .Require(i => i.Lines.Sum(l => l.Amount) == i.Total, "the line amounts must add up to the total")
-        .Require(i => InvoiceScenario.KnownCurrencies.Contains(i.Currency), "currency must be one of " + string.Join(", ", InvoiceScenario.KnownCurrencies))
-        .Require(i => DateOnly.TryParseExact(i.Date, "yyyy-MM-dd", out _), "date must be a real calendar date in yyyy-MM-dd");
 
     public async Task<(PipelineOutcome Bare, PipelineOutcome Hardened)> RunAsync(Action<string, int, int, PipelineOutcome>? progress, CancellationToken cancellationToken)
     {
@@ -78,17 +69,7 @@ internal sealed class DemoRunner
         // Recommended order, outermost first: contracts and consensus (VoteAsync with the contract) → resilience → chaos → model.
         CallMeter? meter = null;
         var client = model.AsBuilder()
-            .UseResilience(o =>
-            {
-                o.TimeProvider = _time;
-                o.Seed = _settings.Seed;
-                o.AttemptTimeout = TimeSpan.FromSeconds(30);
-                o.TotalTimeout = TimeSpan.FromMinutes(5);
-                o.MaxRetryAttempts = 6;
-
-                // Many samples are in flight at once; judge the provider on a larger window than the default.
-                o.BreakerMinimumThroughput = 100;
-            })
+            .UseInvoiceResilience(_time, _settings.Seed)
             .Use(inner => meter = new CallMeter(inner))
             .UseChaos(_chaos, o => ConfigureChaos(o))
             .Build();
@@ -103,25 +84,14 @@ internal sealed class DemoRunner
 
     private async Task<FailureCategory> RunBareAsync(IChatClient client, InvoiceScenario scenario, InvoiceCase task, CancellationToken cancellationToken)
     {
-        var options = new ChatOptions { ResponseFormat = _contract.ResponseFormat }.WithSimulationOracle(scenario);
-        using var deadline = new CancellationTokenSource(BareDeadline, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         try
         {
-            var response = await client.GetResponseAsync(InvoiceScenario.Prompt(task), options, linked.Token).ConfigureAwait(false);
+            var response = await InvoiceExtraction.BareAsync(client, scenario, task, _contract, _time, cancellationToken).ConfigureAwait(false);
 
-            // Classify with the contract (without re-asking) only to name the failure; the bare pipeline acts on whatever came back.
-            var check = _contract.Check(response);
-            return check.Category switch
-            {
-                FailureCategory.None => check.Value!.SameAs(task.Truth) ? FailureCategory.None : FailureCategory.WrongAnswer,
-                FailureCategory.RuleViolation => FailureCategory.WrongAnswer,
-                var category => category,
-            };
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            return FailureCategory.Timeout;
+            // Graded with the contract (without re-asking) only to name the failure; the bare pipeline acts on whatever came back,
+            // so a reply that breaks the invoice's arithmetic is simply a wrong answer.
+            var category = InvoiceExtraction.Grade(response, task.Truth, _contract, out _);
+            return category == FailureCategory.RuleViolation ? FailureCategory.WrongAnswer : category;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -131,19 +101,10 @@ internal sealed class DemoRunner
 
     private async Task<FailureCategory> RunHardenedAsync(IChatClient client, InvoiceScenario scenario, InvoiceCase task, CancellationToken cancellationToken)
     {
-        var options = new ChatOptions().WithSimulationOracle(scenario);
-        var consensus = new ConsensusOptions
-        {
-            Mode = ConsensusMode.FirstToAheadByK,
-            K = _settings.K,
-            MaxSamples = 6 * _settings.K + 4,
-            MaxParallelism = _settings.K,
-        };
         try
         {
-            var vote = await client.VoteAsync(
-                [new ChatMessage(ChatRole.User, InvoiceScenario.Prompt(task))], consensus, _contract, options, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return vote.Winner.SameAs(task.Truth) ? FailureCategory.None : FailureCategory.WrongAnswer;
+            var winner = await InvoiceExtraction.HardenedAsync(client, scenario, task, _contract, _settings.K, _settings.K, cancellationToken).ConfigureAwait(false);
+            return InvoiceExtraction.Grade(winner, task.Truth, _contract, out _);
         }
         catch (NoConsensusException)
         {

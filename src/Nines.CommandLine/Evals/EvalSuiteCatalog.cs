@@ -56,7 +56,7 @@ internal sealed class EvalSuiteCatalog
     public static EvalSuiteCatalog BuiltInOnly() => new(BuiltInSuites);
 
     /// <summary>The suites that ship with Nines.</summary>
-    internal static IReadOnlyList<EvalSuiteDefinition> BuiltInSuites => [];
+    internal static IReadOnlyList<EvalSuiteDefinition> BuiltInSuites => BuiltInEvalSuites.All;
 
     private static void Check(EvalSuiteDefinition definition, bool builtIn, List<string> problems)
     {

@@ -36,9 +36,10 @@ public sealed class EvalSuite
     /// <value>The default value is 8.</value>
     public int MaxConcurrency { get; init; } = 8;
 
-    /// <summary>The clock trial latency is measured on and targets see as <see cref="EvalTrialContext.Time"/>, for example the
-    /// <see cref="Simulation.ScaledTimeProvider"/> a suite's <c>sim:</c> models run on, so latency is reported in simulated time.</summary>
-    /// <value>The default value is null (<see cref="TimeProvider.System"/>, unless <see cref="EvalRunOptions.Time"/> says otherwise).</value>
+    /// <summary>The clock trials run on: the runner hands it to every <see cref="EvalTrialContext"/>, so latency is measured on it
+    /// and simulated models, chaos and retries wait on it; <see langword="null"/> for <see cref="TimeProvider.System"/>.</summary>
+    /// <value>The default value is <see langword="null"/>. Suites on <c>sim:</c> models set a <see cref="Simulation.ScaledTimeProvider"/>
+    /// so realistic latencies, <c>Retry-After</c> waits and timeouts pass in milliseconds and reports show simulated time.</value>
     public TimeProvider? Time { get; init; }
 
     /// <summary>Prices per model, to turn recorded tokens into cost; models not listed cost nothing.</summary>

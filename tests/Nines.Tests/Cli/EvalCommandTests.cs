@@ -142,6 +142,24 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_NoSuiteName_ListsTheBuiltInSuitesFirst()
+    {
+        var result = await RunAsync([Coin()], "eval");
+
+        var names = result.Out.Split('\n').Skip(2).Select(l => l.Split(' ', 2)[0]).Where(n => n.Length > 0).Take(4).ToList();
+        Assert.Equal(["invoices", "triage", "hanoi", "coin"], names);
+    }
+
+    [Fact]
+    public async Task RunAsync_UserSuiteNamedInvoices_ExitsUsageAskingToRenameIt()
+    {
+        var result = await RunAsync([Named("invoices")], "eval");
+
+        Assert.Equal(ExitCodes.Usage, result.ExitCode);
+        Assert.Contains("your eval suite 'invoices' has the name of a built-in suite", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EvalSuiteCatalog_UserSuiteNamedLikeABuiltIn_ThrowsAskingToRenameIt()
     {
         var error = Assert.Throws<ArgumentException>(() => new EvalSuiteCatalog([Named("invoices")], [Named("Invoices")]));

@@ -16,7 +16,7 @@ public sealed partial class PostgreSqlWorkflowStoreOptions
 
     /// <summary>A data source the application already owns; used instead of <see cref="ConnectionString"/>.</summary>
     /// <value>The default value is null.</value>
-    /// <remarks>The store does not dispose it. Give it a pool large enough for the workers plus one listening connection.</remarks>
+    /// <remarks>The store does not dispose it. Give it a pool large enough for the workers plus two connections the store keeps open: one listening, one for lone step saves.</remarks>
     public NpgsqlDataSource? DataSource { get; set; }
 
     /// <summary>The PostgreSQL schema holding the store's tables; several independent stores can share a database under different schemas.</summary>
@@ -33,8 +33,8 @@ public sealed partial class PostgreSqlWorkflowStoreOptions
     /// <value>The default value is true.</value>
     /// <remarks>
     /// Each save is still fenced by its own lease and still durable when its task completes. A lone save goes out at
-    /// once, so it costs one statement; under load many runs share each WAL flush. Turn it off to give every save its
-    /// own transaction.
+    /// once on a connection the store keeps open for it, so it costs one statement; under load many runs share each
+    /// WAL flush. Turn it off to give every save its own transaction on a pooled connection.
     /// </remarks>
     public bool GroupCommit { get; set; } = true;
 
@@ -42,7 +42,7 @@ public sealed partial class PostgreSqlWorkflowStoreOptions
     /// <value>The default value is 1 second.</value>
     public TimeSpan ListenerReconnectDelay { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>The clock used only to time <see cref="PostgreSqlWorkflowStore.WaitForWorkAsync"/> and listener reconnects; every stored time comes from the engine.</summary>
+    /// <summary>The clock used only to time <see cref="PostgreSqlWorkflowStore.WaitForWorkAsync"/>, listener reconnects and how long the lone-save connection has been idle; every stored time comes from the engine.</summary>
     /// <value>The default value is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

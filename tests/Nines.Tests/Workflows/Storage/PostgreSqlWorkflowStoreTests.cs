@@ -375,6 +375,55 @@ public sealed class PostgreSqlWorkflowStoreTests(PostgresClusterFixture postgres
     }
 
     [Fact]
+    public async Task SaveStepsAsync_NoEntries_ChecksTheLeaseAnyway()
+    {
+        await using var store = await NewStoreAsync();
+        var old = await CreateAndClaimAsync(store, "r1", worker: "a");
+        await store.SaveStepsAsync(old, []);
+        Assert.Single(await store.ClaimRunsAsync(ClaimRequest("b", _t0.AddMinutes(5))));
+
+        var error = await Assert.ThrowsAsync<WorkflowLeaseLostException>(() => store.SaveStepsAsync(old, []));
+
+        Assert.Equal(2, error.CurrentEpoch);
+    }
+
+    [Fact]
+    public async Task SaveStepsAsync_KeptConnectionKilledByTheServer_ALaterSaveOpensAnother()
+    {
+        // A lone save goes out on a connection the store keeps open; when the server ends it, at most the save that
+        // finds it dead fails, and the next one gets through on a fresh connection.
+        var schema = postgres.NewSchemaName();
+        await using var store = postgres.NewStore(schema);
+        await store.InitializeAsync();
+        var lease = await CreateAndClaimAsync(store, "r1");
+        await store.SaveStepsAsync(lease, [Step("r1", 0, "charge")]);
+        await using (var admin = new NpgsqlConnection(postgres.ConnectionString))
+        {
+            await admin.OpenAsync();
+            using var kill = new NpgsqlCommand("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND query LIKE $1", admin);
+            kill.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"%INSERT INTO \"{schema}\".steps%" });
+            Assert.True((long)(await kill.ExecuteScalarAsync())! >= 1, "the kept connection's backend should have been found and ended");
+        }
+
+        var failures = 0;
+        for (var position = 1; position <= 2; position++)
+        {
+            try
+            {
+                await store.SaveStepsAsync(lease, [Step("r1", position, "s")]);
+            }
+            catch (NpgsqlException) when (position == 1)
+            {
+                failures++;
+                await store.SaveStepsAsync(lease, [Step("r1", position, "s")]);
+            }
+        }
+
+        Assert.InRange(failures, 0, 1);
+        Assert.Equal([0, 1, 2], (await store.GetStepsAsync("r1")).Select(s => s.Position));
+    }
+
+    [Fact]
     public async Task SaveStepsAsync_WhileAnotherWorkerTakesOver_NeverLandsAStepAfterTheClaim()
     {
         // The writer keeps saving under its lease while a second worker takes the run over; once the takeover is

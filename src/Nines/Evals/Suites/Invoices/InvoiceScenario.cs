@@ -5,10 +5,10 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using Nines.Simulation;
 
-namespace Nines.CommandLine.Demo;
+namespace Nines.Evals.Suites.Invoices;
 
 /// <summary>
-/// The demo's task: extract a typed <see cref="Invoice"/> from a plain-text invoice. Invoices are generated from a
+/// The invoice-extraction task of the <c>invoices</c> suite and <c>nines demo</c>: extract a typed <see cref="Invoice"/> from a plain-text invoice. Invoices are generated from a
 /// seed, so the right answer is known and a simulated model can answer from it (the oracle).
 /// </summary>
 internal sealed partial class InvoiceScenario : ISimulationOracle
@@ -128,6 +128,3 @@ internal sealed partial class InvoiceScenario : ISimulationOracle
     [GeneratedRegex(@"INVOICE (INV-\d{5})")]
     private static partial Regex NumberPattern();
 }
-
-/// <summary>One generated invoice and its text.</summary>
-internal sealed record InvoiceCase(Invoice Truth, string Text);
