@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Nines.Consensus;
 using Nines.Contracts;
+using Nines.Evals;
 using Nines.Models;
 using Nines.Simulation;
 
@@ -52,5 +53,31 @@ public class ReadmeTourTests
         Assert.Equal(_truth.Lines, vote.Winner.Lines);
         Assert.True(vote.ReachedMargin);
         Assert.True(vote.SamplesDrawn >= 3);
+    }
+
+    [Fact]
+    public async Task Tour_EvalSuite_RunsAndComparesConfigurations()
+    {
+        // The README's eval snippet: a baseline that answers one case wrong and a fixed configuration, 200 trials each.
+        static ValueTask<object?> OneCallAsync(EvalTrialContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<object?>(context.Case.Id == "jp" && context.Trial % 4 == 0 ? "Kyoto" : context.Case.Expected);
+        static ValueTask<object?> AheadByKAsync(EvalTrialContext context, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(context.Case.Expected);
+
+        var suite = new EvalSuite
+        {
+            Name = "capitals",
+            Cases = [new EvalCase("fr", input: "France", expected: "Paris"), new EvalCase("jp", input: "Japan", expected: "Tokyo")],
+            Configurations = [new EvalConfiguration("baseline", OneCallAsync), new EvalConfiguration("voted", AheadByKAsync)],
+            Scorer = (c, output, _) => Equals(output, c.Expected) ? EvalScore.Pass() : EvalScore.Fail("WrongAnswer"),
+            Trials = 200,
+        };
+        EvalRunResult run = await new EvalRunner().RunAsync(suite);
+        EvalSummary summary = EvalStatistics.Compute(run.Results);
+
+        Assert.Equal(800, run.Results.Count);
+        Assert.Equal(350, summary.Configuration("baseline").Successes);
+        Assert.Equal(400, summary.Configuration("voted").Successes);
+        Assert.True(EvalGate.Parse("voted > baseline").Evaluate(summary).Passed);
     }
 }
