@@ -76,6 +76,15 @@ internal static class EvalSummaryTable
                 $"  next nine for {c.Name}: {EvalReportFormat.Nines(c.ConservativeNines)} -> {c.NextNine} conservative {(c.NextNine == 1 ? "nine" : "nines")} takes {more} " +
                 $"(a fresh run needs {ReliabilityFormat.Count(c.ZeroFailureTrialsForNextNine)} trials with no failure)");
         }
+
+        // Suites that measure more than pass/fail (hanoi's samples per step against the formula) report named metrics;
+        // without this block they would reach only report.json and report.html.
+        foreach (var c in summary.Configurations.Where(c => c.MetricMeans.Count > 0))
+        {
+            var metrics = c.MetricMeans.OrderBy(m => m.Key, StringComparer.Ordinal)
+                .Select(m => $"{m.Key} {m.Value.ToString("0.#####", CultureInfo.InvariantCulture)}");
+            writer.WriteLine($"  metrics for {c.Name} (mean per trial): {string.Join(", ", metrics)}");
+        }
     }
 
     private static string Points(double difference) => (difference * 100).ToString("+0.0;-0.0;0.0", CultureInfo.InvariantCulture);

@@ -28,6 +28,19 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_BuiltInHanoi_PrintsItsMetricsBesideTheTable()
+    {
+        var result = await RunAsync([], "eval", "hanoi", "--disks", "8", "--config", "maker", "--no-journal", "--out", OutDir);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains("metrics for maker (mean per trial):", result.Out, StringComparison.Ordinal);
+        Assert.Contains("errors 0,", result.Out, StringComparison.Ordinal);
+        Assert.Contains("steps 255,", result.Out, StringComparison.Ordinal);
+        Assert.Contains("samples_per_step ", result.Out, StringComparison.Ordinal);
+        Assert.Contains("expected_samples_per_step ", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Eval_NoSuiteName_ListsUserSuitesWithTheirOptions()
     {
         var result = await RunAsync([Coin()], "eval");
