@@ -106,17 +106,22 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
         }
 
         await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Allowed, "Passed policy checks.", cancellationToken).ConfigureAwait(false);
-        var result = await base.InvokeCoreAsync(arguments, cancellationToken).ConfigureAwait(false);
-
         var wasTainted = _session.IsTainted;
-        _session.RecordCall(Name, callId, policy.Capabilities);
-        if ((policy.Capabilities & ToolCapabilities.UntrustedInput) != 0)
+        try
         {
-            var note = wasTainted ? "More untrusted content entered the session." : "The session is now tainted by untrusted content.";
-            await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Tainted, $"'{Name}' reads untrusted input. {note}", cancellationToken).ConfigureAwait(false);
+            return await base.InvokeCoreAsync(arguments, cancellationToken).ConfigureAwait(false);
         }
-
-        return result;
+        finally
+        {
+            // Recorded even when the tool throws: a failed write may have half-happened, and an error message can
+            // carry untrusted text back to the model.
+            _session.RecordCall(Name, callId, policy.Capabilities);
+            if ((policy.Capabilities & ToolCapabilities.UntrustedInput) != 0)
+            {
+                var note = wasTainted ? "More untrusted content entered the session." : "The session is now tainted by untrusted content.";
+                await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Tainted, $"'{Name}' reads untrusted input. {note}", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
     }
 
     private async ValueTask<ToolRefusal> RefuseAsync(Activity? activity, string? callId, string argumentsJson, string reason, CancellationToken cancellationToken)
