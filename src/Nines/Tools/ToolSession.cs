@@ -5,7 +5,7 @@ namespace Nines.Tools;
 /// <summary>One agent run's view of its tools: the taint it has picked up and the capabilities it has used.</summary>
 /// <remarks>
 /// <para>
-/// The session holds [A] once an <see cref="ToolCapabilities.UntrustedInput"/> tool has returned output (the output is
+/// The session holds [A] once an <see cref="ToolCapabilities.UntrustedInput"/> tool has run, even if it threw (its output is
 /// in the model's context from then on), and holds [B] or [C] once a tool with that capability has run. A call to an
 /// <see cref="ToolCapabilities.ExternalEffect"/> tool that would leave the session holding all three is blocked or sent
 /// for approval (<see cref="ToolPolicyOptions.RuleOfTwo"/>). Taint never decays within a session: start a new session
