@@ -10,14 +10,15 @@ namespace Nines.Agents;
 /// <remarks>
 /// <para>
 /// The loop is driven here rather than by <see cref="FunctionInvokingChatClient"/>. That client ends a request with a
-/// <see cref="ChatResponse"/>, not a reason, and offers no point between two model calls at which a token or cost budget
-/// could stop the run; its per-request iteration cap and invoker hook cover only part of what is guarded here. Owning
+/// <see cref="ChatResponse"/>, not a reason, and its hooks (the function invoker, <c>Terminate</c>) see function calls,
+/// not each response's usage, so token and cost budgets would need a second client beneath it sharing state with the
+/// invoker; its iteration cap and invoker hook cover only part of what is guarded here. Owning
 /// the loop keeps every guard in one place and every stop typed. Pass an <see cref="IChatClient"/> that does not itself
 /// invoke functions: a <see cref="FunctionInvokingChatClient"/> below this runner would run tools past every guard.
 /// </para>
 /// <para>
 /// Tool calls in one reply run one after another, in the order the model gave them, so runs are reproducible.
-/// A tool that throws, times out, is unknown or gets arguments that cannot be parsed never ends the loop: the model
+/// A tool that throws, times out, is unknown, needs approval or gets arguments that cannot be parsed never ends the loop: the model
 /// receives a structured error result (<c>{"error":"timeout","tool":"…","message":"…"}</c>) and can recover.
 /// </para>
 /// <para>The runner is thread-safe: each call to <c>RunAsync</c> has its own state.</para>
@@ -217,6 +218,12 @@ public sealed class AgentRunner
         if (!functions.TryGetValue(call.Name, out var function))
         {
             return Failed("unknown_tool", $"There is no tool named '{call.Name}'. Available tools: {string.Join(", ", functions.Keys)}.", 0, null);
+        }
+
+        if (function.GetService(typeof(ApprovalRequiredAIFunction)) is not null)
+        {
+            // Running it here would skip the approval it asks for; approvals belong to tool policies, not to this loop.
+            return Failed("approval_required", $"The tool '{call.Name}' needs a human's approval, which this run cannot ask for; it was not run.", 0, null);
         }
 
         var maxAttempts = _options.AttemptsFor(call.Name);

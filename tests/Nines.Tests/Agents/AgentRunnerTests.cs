@@ -288,6 +288,21 @@ public sealed class AgentRunnerTests
     }
 
     [Fact]
+    public async Task RunAsync_ToolRequiresApproval_IsNotRunAndModelSeesError()
+    {
+        var client = Scripted(Call("pay", new { amount = 900 }), Text("""{"city":"Oslo","celsius":4}"""));
+        var runs = 0;
+        var pay = new ApprovalRequiredAIFunction(AIFunctionFactory.Create((int amount) => ++runs, "pay"));
+
+        var result = await new AgentRunner(client).RunAsync<WeatherReport>(Ask, [pay]);
+
+        Assert.Equal(0, runs);
+        Assert.Equal(0, result.ToolCalls[0].Attempts);
+        var payload = (JsonElement)Assert.Single(ResultsSeen(client.Calls[1].Messages)).Result!;
+        Assert.Equal("approval_required", payload.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public void Constructor_InvalidOptions_ReportsEveryProblemAtOnce()
     {
         var options = new AgentRunOptions
