@@ -1,0 +1,353 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.AI;
+using Nines.Consensus;
+using Nines.Contracts;
+
+namespace Nines.Agents;
+
+/// <summary>Runs a model with tools until it gives a typed final answer, or a guard stops it and says why.</summary>
+/// <remarks>
+/// <para>
+/// The loop is driven here rather than by <see cref="FunctionInvokingChatClient"/>. That client ends a request with a
+/// <see cref="ChatResponse"/>, not a reason, and its hooks (the function invoker, <c>Terminate</c>) see function calls,
+/// not each response's usage, so token and cost budgets would need a second client beneath it sharing state with the
+/// invoker; its iteration cap and invoker hook cover only part of what is guarded here. Owning
+/// the loop keeps every guard in one place and every stop typed. Pass an <see cref="IChatClient"/> that does not itself
+/// invoke functions: a <see cref="FunctionInvokingChatClient"/> below this runner would run tools past every guard.
+/// </para>
+/// <para>
+/// Tool calls in one reply run one after another, in the order the model gave them, so runs are reproducible.
+/// A tool that throws, times out, is unknown, needs approval or gets arguments that cannot be parsed never ends the loop: the model
+/// receives a structured error result (<c>{"error":"timeout","tool":"…","message":"…"}</c>) and can recover.
+/// </para>
+/// <para>The runner is thread-safe: each call to <c>RunAsync</c> has its own state.</para>
+/// </remarks>
+public sealed class AgentRunner
+{
+    private readonly IChatClient _client;
+    private readonly AgentRunOptions _options;
+
+    /// <summary>Initializes a new instance of the <see cref="AgentRunner"/> class.</summary>
+    /// <param name="client">The model to run; it should not invoke functions itself.</param>
+    /// <param name="options">The guards; <see langword="null"/> means the defaults. They are copied and validated now.</param>
+    /// <exception cref="ArgumentException">The options are invalid; the message lists every problem.</exception>
+    public AgentRunner(IChatClient client, AgentRunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        _client = client;
+        _options = (options ?? new AgentRunOptions()).Snapshot();
+    }
+
+    /// <summary>Runs the agent until it answers with text, or a guard stops it.</summary>
+    /// <param name="messages">The conversation so far; it is copied, never modified.</param>
+    /// <param name="tools">The tools the model may call.</param>
+    /// <param name="options">Chat options; they are cloned and the tools are set on the clone.</param>
+    /// <param name="cancellationToken">A token to cancel the run; cancellation ends it with <see cref="AgentStopReason.Cancelled"/>.</param>
+    /// <returns>The outcome; <see cref="AgentRunResult{T}.Value"/> is the final reply text when the run completed.</returns>
+    public Task<AgentRunResult<string>> RunAsync(
+        IEnumerable<ChatMessage> messages, IEnumerable<AITool> tools, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        RunCoreAsync<string>(messages, tools, contract: null, options, cancellationToken);
+
+    /// <summary>Runs the agent until its final answer satisfies <paramref name="contract"/>, or a guard stops it.</summary>
+    /// <typeparam name="T">The type of the final answer.</typeparam>
+    /// <param name="messages">The conversation so far; it is copied, never modified.</param>
+    /// <param name="tools">The tools the model may call.</param>
+    /// <param name="contract">The contract for the final answer; <see langword="null"/> means the schema and DataAnnotations of <typeparamref name="T"/> only.</param>
+    /// <param name="options">Chat options; they are cloned, the tools set and the response format set to the contract's schema.</param>
+    /// <param name="cancellationToken">A token to cancel the run; cancellation ends it with <see cref="AgentStopReason.Cancelled"/>.</param>
+    /// <returns>The outcome, with the validated answer when the run completed.</returns>
+    /// <remarks>
+    /// A final answer that fails the contract is sent back with its errors, as <c>AskAsync</c> does, up to
+    /// <see cref="Contract{T}.MaxAttempts"/> answers; each re-ask counts as an iteration.
+    /// </remarks>
+    public Task<AgentRunResult<T>> RunAsync<T>(
+        IEnumerable<ChatMessage> messages, IEnumerable<AITool> tools, Contract<T>? contract = null, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
+        RunCoreAsync(messages, tools, contract ?? new Contract<T>(), options, cancellationToken);
+
+    private async Task<AgentRunResult<T>> RunCoreAsync<T>(
+        IEnumerable<ChatMessage> messages, IEnumerable<AITool> tools, Contract<T>? contract, ChatOptions? options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        ArgumentNullException.ThrowIfNull(tools);
+
+        var run = new RunState(new List<ChatMessage>(messages));
+        var toolList = tools.ToList();
+        var functions = new Dictionary<string, AIFunction>(StringComparer.Ordinal);
+        foreach (var tool in toolList)
+        {
+            ArgumentNullException.ThrowIfNull(tool, nameof(tools));
+            if (tool is AIFunction function)
+            {
+                functions[function.Name] = function;
+            }
+        }
+
+        var chatOptions = options?.Clone() ?? new ChatOptions();
+        chatOptions.Tools = toolList.Count > 0 ? toolList : null;
+        if (contract is not null)
+        {
+            chatOptions.ResponseFormat = contract.ResponseFormat;
+            if (!string.IsNullOrWhiteSpace(contract.Instructions))
+            {
+                chatOptions.Instructions = string.IsNullOrWhiteSpace(chatOptions.Instructions)
+                    ? contract.Instructions
+                    : chatOptions.Instructions + Environment.NewLine + contract.Instructions;
+            }
+        }
+
+        var maxAnswers = contract?.MaxAttempts ?? 1;
+        var identicalCalls = new Dictionary<string, int>(StringComparer.Ordinal);
+        try
+        {
+            while (true)
+            {
+                if (run.Iterations >= _options.MaxIterations)
+                {
+                    return run.Stop<T>(AgentStopReason.MaxIterations, $"The run made {run.Iterations} model calls, the MaxIterations limit, without a valid final answer.");
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                run.Iterations++;
+                var response = await _client.GetResponseAsync(run.Conversation, chatOptions, cancellationToken).ConfigureAwait(false);
+                run.Conversation.AddRange(response.Messages);
+                if (response.Usage is { } used)
+                {
+                    run.Usage.Add(used);
+                }
+
+                run.AddCost(response.ModelId ?? chatOptions.ModelId, response.Usage, _options);
+                var calls = response.Messages.SelectMany(m => m.Contents).OfType<FunctionCallContent>().ToList();
+                if (calls.Count == 0)
+                {
+                    // A final answer. It is judged before the budgets: its tokens are spent either way.
+                    if (contract is null)
+                    {
+                        return run.Complete((T)(object)response.Text, "The model gave a final answer.");
+                    }
+
+                    var check = contract.Check(response);
+                    run.ContractAttempts.Add(new ContractAttempt(run.ContractAttempts.Count + 1, check.RawText, check.Category, check.Errors, response.Usage));
+                    if (check.IsValid)
+                    {
+                        return run.Complete(check.Value!, $"The model gave a final {typeof(T).Name} that satisfied the contract.");
+                    }
+
+                    if (run.ContractAttempts.Count >= maxAnswers)
+                    {
+                        return run.Stop<T>(
+                            AgentStopReason.ContractViolation,
+                            $"The final answer failed the {typeof(T).Name} contract {run.ContractAttempts.Count} times ({check.Category}: {string.Join("; ", check.Errors)}).");
+                    }
+
+                    if (OverBudget<T>(run) is { } budgetStop)
+                    {
+                        return budgetStop;
+                    }
+
+                    run.Conversation.Add(new ChatMessage(ChatRole.User, ReaskPrompt.Build(check.Category, check.Errors, expectJson: true)));
+                    continue;
+                }
+
+                if (OverBudget<T>(run) is { } stop)
+                {
+                    return stop;
+                }
+
+                if (run.Iterations >= _options.MaxIterations)
+                {
+                    // No model call is left to read the results, so the tools are not run.
+                    return run.Stop<T>(AgentStopReason.MaxIterations, $"The run made {run.Iterations} model calls, the MaxIterations limit, and the model still asked for tools.");
+                }
+
+                var results = new List<AIContent>(calls.Count);
+                foreach (var call in calls)
+                {
+                    var arguments = CanonicalArguments(call.Arguments);
+                    var key = call.Name + "\n" + arguments;
+                    var seen = identicalCalls.GetValueOrDefault(key) + 1;
+                    identicalCalls[key] = seen;
+                    if (seen > _options.MaxIdenticalToolCalls)
+                    {
+                        run.ToolCalls.Add(new AgentToolCall(call.CallId, call.Name, arguments, null, "repeated", TimeSpan.Zero, 0));
+                        return run.Stop<T>(
+                            AgentStopReason.RepeatedToolCall,
+                            $"The model called '{call.Name}' with the same arguments {seen} times; MaxIdenticalToolCalls is {_options.MaxIdenticalToolCalls}. Arguments: {arguments}");
+                    }
+
+                    var record = await InvokeToolAsync(call, arguments, functions, cancellationToken).ConfigureAwait(false);
+                    run.ToolCalls.Add(record.Call);
+                    results.Add(record.Content);
+                }
+
+                run.Conversation.Add(new ChatMessage(ChatRole.Tool, results));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return run.Stop<T>(AgentStopReason.Cancelled, $"The run was cancelled after {run.Iterations} model calls.");
+        }
+    }
+
+    private AgentRunResult<T>? OverBudget<T>(RunState run)
+    {
+        var tokens = TotalTokens(run.Usage);
+        if (_options.MaxTotalTokens is { } maxTokens && tokens > maxTokens)
+        {
+            return run.Stop<T>(AgentStopReason.TokenBudgetExceeded, $"The run used {tokens} tokens; MaxTotalTokens is {maxTokens}.");
+        }
+
+        if (_options.MaxCost is { } maxCost && run.Cost > maxCost)
+        {
+            return run.Stop<T>(AgentStopReason.CostBudgetExceeded, $"The run cost ${run.Cost}; MaxCost is ${maxCost}.");
+        }
+
+        return null;
+    }
+
+    private async Task<(AgentToolCall Call, FunctionResultContent Content)> InvokeToolAsync(
+        FunctionCallContent call, string arguments, Dictionary<string, AIFunction> functions, CancellationToken cancellationToken)
+    {
+        var time = _options.TimeProvider;
+        var started = time.GetTimestamp();
+        if (call.Exception is { } parseError)
+        {
+            return Failed("invalid_arguments", $"The arguments could not be parsed: {parseError.GetType().Name}. Send a JSON object that matches the tool's schema.", 0, parseError);
+        }
+
+        if (!functions.TryGetValue(call.Name, out var function))
+        {
+            return Failed("unknown_tool", $"There is no tool named '{call.Name}'. Available tools: {string.Join(", ", functions.Keys)}.", 0, null);
+        }
+
+        if (function.GetService(typeof(ApprovalRequiredAIFunction)) is not null)
+        {
+            // Running it here would skip the approval it asks for; approvals belong to tool policies, not to this loop.
+            return Failed("approval_required", $"The tool '{call.Name}' needs a human's approval, which this run cannot ask for; it was not run.", 0, null);
+        }
+
+        var maxAttempts = _options.AttemptsFor(call.Name);
+        var timeout = _options.TimeoutFor(call.Name);
+        for (var attempt = 1; ; attempt++)
+        {
+            string kind;
+            string message;
+            Exception? error;
+            using (var attemptCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                // The timer starts before the tool, so a tool that ignores its token is still abandoned on time.
+                var deadline = timeout == Timeout.InfiniteTimeSpan
+                    ? Task.Delay(Timeout.InfiniteTimeSpan, attemptCts.Token)
+                    : Task.Delay(timeout, time, attemptCts.Token);
+                try
+                {
+                    var invocation = function.InvokeAsync(new AIFunctionArguments(call.Arguments), attemptCts.Token).AsTask();
+                    var winner = await Task.WhenAny(invocation, deadline).ConfigureAwait(false);
+                    if (winner == invocation)
+                    {
+                        var result = await invocation.ConfigureAwait(false);
+                        var elapsed = time.GetElapsedTime(started);
+                        return (new AgentToolCall(call.CallId, call.Name, arguments, result, null, elapsed, attempt), new FunctionResultContent(call.CallId, result));
+                    }
+
+                    cancellationToken.ThrowIfCancellationRequested();
+                    kind = "timeout";
+                    message = $"The tool did not finish within {timeout.TotalSeconds:0.###} s.";
+                    error = new TimeoutException(message);
+                    ObserveAbandoned(invocation);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    throw;
+                }
+                catch (Exception ex)
+                {
+                    kind = "exception";
+                    message = _options.IncludeExceptionMessages
+                        ? $"The tool threw {ex.GetType().Name}: {ex.Message}"
+                        : $"The tool threw {ex.GetType().Name}.";
+                    error = ex;
+                }
+                finally
+                {
+                    await attemptCts.CancelAsync().ConfigureAwait(false);
+                }
+            }
+
+            if (attempt >= maxAttempts)
+            {
+                return Failed(kind, attempt > 1 ? $"{message} Gave up after {attempt} attempts." : message, attempt, error);
+            }
+
+            if (_options.ToolRetryDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(_options.ToolRetryDelay, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        (AgentToolCall, FunctionResultContent) Failed(string kind, string message, int attempts, Exception? exception)
+        {
+            var payload = new JsonObject { ["error"] = kind, ["tool"] = call.Name, ["message"] = message };
+            var element = JsonSerializer.SerializeToElement(payload, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonObject)));
+            var content = new FunctionResultContent(call.CallId, element) { Exception = exception };
+            var record = new AgentToolCall(call.CallId, call.Name, arguments, null, $"{kind}: {message}", time.GetElapsedTime(started), attempts);
+            return (record, content);
+        }
+    }
+
+    private static void ObserveAbandoned(Task invocation) =>
+        // An abandoned tool may still fail later; observe it so the failure is not reported as unobserved.
+        _ = invocation.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private static string CanonicalArguments(IDictionary<string, object?>? arguments)
+    {
+        if (arguments is null || arguments.Count == 0)
+        {
+            return "{}";
+        }
+
+        var element = JsonSerializer.SerializeToElement(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
+        return CanonicalKey.ForJson(element);
+    }
+
+    private static long TotalTokens(UsageDetails usage) =>
+        usage.TotalTokenCount ?? ((usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0));
+
+    private sealed class RunState(List<ChatMessage> conversation)
+    {
+        public List<ChatMessage> Conversation { get; } = conversation;
+
+        public List<AgentToolCall> ToolCalls { get; } = [];
+
+        public List<ContractAttempt> ContractAttempts { get; } = [];
+
+        public UsageDetails Usage { get; } = new();
+
+        public decimal? Cost { get; private set; }
+
+        public int Iterations { get; set; }
+
+        public void AddCost(string? model, UsageDetails? usage, AgentRunOptions options)
+        {
+            var price = model is not null && options.Prices.TryGetValue(model, out var listed) ? listed : options.DefaultPrice;
+            if (price is null)
+            {
+                if (options.MaxCost is not null)
+                {
+                    throw new InvalidOperationException(
+                        $"A response came from model '{model ?? "(none reported)"}', which has no price, and MaxCost is set; add it to AgentRunOptions.Prices or set DefaultPrice.");
+                }
+
+                return;
+            }
+
+            Cost = (Cost ?? 0) + price.Value.Cost(usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0);
+        }
+
+        public AgentRunResult<T> Complete<T>(T value, string detail) =>
+            new(AgentStopReason.Completed, detail, value, Conversation, ToolCalls, ContractAttempts, Usage, Cost, Iterations);
+
+        public AgentRunResult<T> Stop<T>(AgentStopReason reason, string detail) =>
+            new(reason, detail, default, Conversation, ToolCalls, ContractAttempts, Usage, Cost, Iterations);
+    }
+}
