@@ -10,14 +10,6 @@ internal static class EvalResultsPresenter
 {
     public const string TrialsFileName = "trials.jsonl";
 
-    private static readonly JsonSerializerOptions _jsonLines = new()
-    {
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-
-        // Error messages quote things ('length', "total"); keep them readable in the file.
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     /// <summary>Parses every <c>--require</c> before anything runs, so a typo costs nothing (a bad gate is a usage error).</summary>
     public static IReadOnlyList<EvalGate> ParseGates(IReadOnlyList<string> gates) => [.. gates.Select(EvalGate.Parse)];
 
@@ -85,27 +77,12 @@ internal static class EvalResultsPresenter
         return failed.Count == 0 ? ExitCodes.Success : ExitCodes.GateFailed;
     }
 
-    /// <summary>One JSON object per trial, in the row format <c>nines stats</c> reads.</summary>
-    internal static async Task WriteTrialsAsync(string path, IReadOnlyList<EvalTrialResult> rows, CancellationToken cancellationToken)
+    /// <summary>One JSON object per trial, in the row format <c>nines stats</c> reads (the same writer as report.json's rows).</summary>
+    internal static Task WriteTrialsAsync(string path, IReadOnlyList<EvalTrialResult> rows, CancellationToken cancellationToken)
     {
-        await using var writer = new StreamWriter(path);
-        foreach (var row in rows)
-        {
-            await writer.WriteLineAsync(JsonSerializer.Serialize(new
-            {
-                config = row.Configuration,
-                @case = row.CaseId,
-                trial = row.Trial,
-                success = row.Passed,
-                score = row.Score,
-                failure_category = row.FailureCategory,
-                error = row.Error,
-                latency_ms = row.LatencyMs,
-                input_tokens = row.InputTokens,
-                output_tokens = row.OutputTokens,
-                cost_usd = row.CostUsd,
-                metrics = row.Metrics,
-            }, _jsonLines).AsMemory(), cancellationToken).ConfigureAwait(false);
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        using var file = File.Create(path);
+        EvalJson.TrialLines(file, rows);
+        return Task.CompletedTask;
     }
 }

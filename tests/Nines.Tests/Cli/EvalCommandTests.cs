@@ -68,6 +68,14 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Equal(24, lines.Length);
         using var first = JsonDocument.Parse(lines[0]);
         Assert.Equal(("weak", "case-0", 0), (first.RootElement.GetProperty("config").GetString(), first.RootElement.GetProperty("case").GetString(), first.RootElement.GetProperty("trial").GetInt32()));
+
+        // trials.jsonl is the row format nines stats reads: the same file gives the same figures as report.json.
+        var fromLines = await CliTestRunner.RunAsync("stats", Path.Combine(OutDir, "trials.jsonl"), "--json");
+        var fromReport = await CliTestRunner.RunAsync("stats", Path.Combine(OutDir, "report.json"), "--json");
+        Assert.True(fromLines.ExitCode == ExitCodes.Success, fromLines.Error);
+        Assert.Equal(fromReport.Out, fromLines.Out);
+        using var stats = JsonDocument.Parse(fromLines.Out);
+        Assert.Equal(24, stats.RootElement.GetProperty("configurations").EnumerateArray().Sum(c => c.GetProperty("trials").GetInt32()));
     }
 
     [Fact]

@@ -34,6 +34,26 @@ internal static class EvalJson
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
     }
 
+    // Trial lines are read by people too (grep, less): error messages quote things, so keep quotes and apostrophes as they are.
+    private static readonly JsonWriterOptions _lineOptions = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>Writes one JSON object per trial and line (trials.jsonl): the same row report.json's <c>trials</c> holds, which
+    /// <c>nines stats</c> reads.</summary>
+    public static void TrialLines(Stream stream, IEnumerable<EvalTrialResult> rows)
+    {
+        using var writer = new Utf8JsonWriter(stream, _lineOptions);
+        foreach (var row in rows)
+        {
+            WriteTrial(writer, row);
+            writer.Flush();
+            stream.WriteByte((byte)'\n');
+            writer.Reset();
+        }
+    }
+
     /// <summary>The report.json document.</summary>
     public static void Report(Stream stream, EvalReport report)
     {
