@@ -10,6 +10,9 @@ namespace Nines.Tests.Agents;
 
 public sealed class AgentRunnerTests
 {
+    // Not a speed limit: if the timeout on the fake clock broke, these tests would wait forever; this turns that into a failure.
+    private static readonly TimeSpan _hangGuard = TimeSpan.FromMinutes(2);
+
     private static ChatMessage[] Ask => [new(ChatRole.User, "What is the weather in Oslo?")];
 
     [Fact]
@@ -247,10 +250,10 @@ public sealed class AgentRunnerTests
         options.ToolTimeouts["weather"] = TimeSpan.FromSeconds(5);
 
         var run = new AgentRunner(client, options).RunAsync<WeatherReport>(Ask, [weather]);
-        await firstStarted.Task;
+        await firstStarted.Task.WaitAsync(_hangGuard);
         Assert.False(run.IsCompleted);
         time.Advance(TimeSpan.FromSeconds(5));
-        var result = await run;
+        var result = await run.WaitAsync(_hangGuard);
 
         Assert.Equal(AgentStopReason.Completed, result.StopReason);
         var call = Assert.Single(result.ToolCalls);
@@ -277,9 +280,9 @@ public sealed class AgentRunnerTests
         var options = new AgentRunOptions { TimeProvider = time, ToolTimeout = TimeSpan.FromSeconds(2) };
 
         var run = new AgentRunner(client, options).RunAsync<WeatherReport>(Ask, [weather]);
-        await started.Task;
+        await started.Task.WaitAsync(_hangGuard);
         time.Advance(TimeSpan.FromSeconds(2));
-        var result = await run;
+        var result = await run.WaitAsync(_hangGuard);
 
         Assert.Equal(AgentStopReason.Completed, result.StopReason);
         Assert.StartsWith("timeout:", result.ToolCalls[0].Error, StringComparison.Ordinal);
