@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Nines.Consensus;
 using Nines.Contracts;
+using Nines.Tools;
 
 namespace Nines.Agents;
 
@@ -226,10 +227,57 @@ public sealed class AgentRunner
             return Failed("approval_required", $"The tool '{call.Name}' needs a human's approval, which this run cannot ask for; it was not run.", 0, null);
         }
 
-        var maxAttempts = _options.AttemptsFor(call.Name);
-        var timeout = _options.TimeoutFor(call.Name);
+        // A guarded tool gets the call id and runs its inner tool through ExecuteAsync, so the timeout and retries
+        // below bound the tool itself and never a human's approval (which may be a durable wait of days).
+        var invocationArguments = new AIFunctionArguments(call.Arguments);
+        var attempts = 0;
+        var scope = new ToolCallScope(call.CallId, (invoke, token) => ExecuteWithRetryAsync(call.Name, invoke, count => attempts = count, token));
+        invocationArguments.Context = new Dictionary<object, object?> { [ToolCallScope.Key] = scope };
+        var guarded = function.GetService(typeof(ToolSession)) is not null;
+        try
+        {
+            var result = guarded
+                ? await function.InvokeAsync(invocationArguments, cancellationToken).ConfigureAwait(false)
+                : await scope.ExecuteAsync(token => function.InvokeAsync(invocationArguments, token), cancellationToken).ConfigureAwait(false);
+            return (new AgentToolCall(call.CallId, call.Name, arguments, result, null, time.GetElapsedTime(started), attempts), new FunctionResultContent(call.CallId, result));
+        }
+        catch (ToolExecutionFailedException failed)
+        {
+            return Failed(failed.Kind, failed.Message, failed.Attempts, failed.InnerException);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // The guard itself failed (for example its audit sink threw): the tool did not run.
+            var message = _options.IncludeExceptionMessages
+                ? $"The tool call failed with {ex.GetType().Name}: {ex.Message}"
+                : $"The tool call failed with {ex.GetType().Name}.";
+            return Failed("exception", message, attempts, ex);
+        }
+
+        (AgentToolCall, FunctionResultContent) Failed(string kind, string message, int attempts, Exception? exception)
+        {
+            var payload = new JsonObject { ["error"] = kind, ["tool"] = call.Name, ["message"] = message };
+            var element = JsonSerializer.SerializeToElement(payload, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonObject)));
+            var content = new FunctionResultContent(call.CallId, element) { Exception = exception };
+            var record = new AgentToolCall(call.CallId, call.Name, arguments, null, $"{kind}: {message}", time.GetElapsedTime(started), attempts);
+            return (record, content);
+        }
+    }
+
+    /// <summary>Runs one tool call with its timeout and retries; throws <see cref="ToolExecutionFailedException"/> when every attempt failed.</summary>
+    private async ValueTask<object?> ExecuteWithRetryAsync(
+        string toolName, Func<CancellationToken, ValueTask<object?>> invoke, Action<int> reportAttempts, CancellationToken cancellationToken)
+    {
+        var time = _options.TimeProvider;
+        var maxAttempts = _options.AttemptsFor(toolName);
+        var timeout = _options.TimeoutFor(toolName);
         for (var attempt = 1; ; attempt++)
         {
+            reportAttempts(attempt);
             string kind;
             string message;
             Exception? error;
@@ -241,13 +289,11 @@ public sealed class AgentRunner
                     : Task.Delay(timeout, time, attemptCts.Token);
                 try
                 {
-                    var invocation = function.InvokeAsync(new AIFunctionArguments(call.Arguments), attemptCts.Token).AsTask();
+                    var invocation = invoke(attemptCts.Token).AsTask();
                     var winner = await Task.WhenAny(invocation, deadline).ConfigureAwait(false);
                     if (winner == invocation)
                     {
-                        var result = await invocation.ConfigureAwait(false);
-                        var elapsed = time.GetElapsedTime(started);
-                        return (new AgentToolCall(call.CallId, call.Name, arguments, result, null, elapsed, attempt), new FunctionResultContent(call.CallId, result));
+                        return await invocation.ConfigureAwait(false);
                     }
 
                     cancellationToken.ThrowIfCancellationRequested();
@@ -276,22 +322,13 @@ public sealed class AgentRunner
 
             if (attempt >= maxAttempts)
             {
-                return Failed(kind, attempt > 1 ? $"{message} Gave up after {attempt} attempts." : message, attempt, error);
+                throw new ToolExecutionFailedException(kind, attempt > 1 ? $"{message} Gave up after {attempt} attempts." : message, attempt, error);
             }
 
             if (_options.ToolRetryDelay > TimeSpan.Zero)
             {
                 await Task.Delay(_options.ToolRetryDelay, time, cancellationToken).ConfigureAwait(false);
             }
-        }
-
-        (AgentToolCall, FunctionResultContent) Failed(string kind, string message, int attempts, Exception? exception)
-        {
-            var payload = new JsonObject { ["error"] = kind, ["tool"] = call.Name, ["message"] = message };
-            var element = JsonSerializer.SerializeToElement(payload, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonObject)));
-            var content = new FunctionResultContent(call.CallId, element) { Exception = exception };
-            var record = new AgentToolCall(call.CallId, call.Name, arguments, null, $"{kind}: {message}", time.GetElapsedTime(started), attempts);
-            return (record, content);
         }
     }
 

@@ -6,8 +6,10 @@ using Nines.Contracts;
 namespace Nines.Tools;
 
 /// <summary>
-/// A tool wrapped in its policy. Order of checks: policy verdict, JSON schema, argument rules, rate limit, Rule of Two,
+/// A tool wrapped in its policy. Order of checks: policy verdict, JSON schema, argument rules, Rule of Two, rate limit,
 /// approval; then the tool runs and the session's taint is updated. Any refusal returns a <see cref="ToolRefusal"/>.
+/// In a workflow session (<see cref="ToolSession.Journal"/>) the checks' outcome, the approval (a durable signal), the
+/// tool's result and each taint are journaled steps of the run.
 /// </summary>
 internal sealed class GuardedAIFunction : DelegatingAIFunction
 {
@@ -25,10 +27,77 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
     protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var guard = _session.Guard;
-        var callId = FunctionInvokingChatClient.CurrentContext?.CallContent.CallId;
+        var scope = ToolCallScope.From(arguments);
+        var journal = _session.Journal;
+        var callId = FunctionInvokingChatClient.CurrentContext?.CallContent.CallId ?? scope?.CallId ?? journal?.NextCallId(Name);
         var argumentsJson = SerialiseArguments(arguments);
         using var activity = ToolsTelemetry.StartCall(_session, Name, callId);
+
+        // 1. The automatic checks. In a workflow the outcome is journaled, so a replay neither takes a second
+        //    rate-limit permit nor writes the audit record again.
+        var check = journal is null
+            ? await CheckAsync(activity, arguments, callId, argumentsJson, cancellationToken).ConfigureAwait(false)
+            : await journal.StepAsync($"tools.check:{Name}", token => CheckAsync(activity, arguments, callId, argumentsJson, token).AsTask()).ConfigureAwait(false);
+        if (check.Decision == ToolDecisionKind.Denied)
+        {
+            return new ToolRefusal(Name, true, check.Reason);
+        }
+
+        // 2. Approval: in process through the IToolApprover, or in a workflow as a durable signal.
+        if (check.Decision == ToolDecisionKind.ApprovalRequested)
+        {
+            var decision = journal is null
+                ? await _session.Guard.Approver!.ApproveAsync(Request(arguments, callId, argumentsJson!, check.Reason), cancellationToken).ConfigureAwait(false)
+                : await journal.WaitForApprovalAsync(callId!).ConfigureAwait(false);
+            var outcome = journal is null
+                ? await RecordApprovalAsync(activity, callId, argumentsJson!, decision, cancellationToken).ConfigureAwait(false)
+                : await journal.StepAsync($"tools.approval:{Name}", token => RecordApprovalAsync(activity, callId, argumentsJson!, decision, token).AsTask()).ConfigureAwait(false);
+            if (outcome.Decision == ToolDecisionKind.Rejected)
+            {
+                return new ToolRefusal(Name, true, outcome.Reason);
+            }
+        }
+
+        // 3. The tool runs (through the loop's timeout and retries when a loop passed a scope; journaled in a workflow).
+        var policy = _session.Guard.FindPolicy(Name)!;
+        var wasTainted = _session.IsTainted;
+        try
+        {
+            ValueTask<object?> Invoke(CancellationToken token) => base.InvokeCoreAsync(arguments, token);
+            ValueTask<object?> Execute(CancellationToken token) => scope is null ? Invoke(token) : scope.ExecuteAsync(Invoke, token);
+            if (journal is null)
+            {
+                return await Execute(cancellationToken).ConfigureAwait(false);
+            }
+
+            return await journal.StepAsync($"tool:{Name}", async token => ToJson(await Execute(token).ConfigureAwait(false))).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Recorded even when the tool throws: a failed write may have half-happened, and an error message can
+            // carry untrusted text back to the model.
+            _session.RecordCall(Name, callId, policy.Capabilities);
+            if ((policy.Capabilities & ToolCapabilities.UntrustedInput) != 0)
+            {
+                var note = wasTainted ? "More untrusted content entered the session." : "The session is now tainted by untrusted content.";
+                var reason = $"'{Name}' reads untrusted input. {note}";
+                if (journal is null)
+                {
+                    await AuditAsync(activity, callId, argumentsJson ?? "{}", ToolDecisionKind.Tainted, reason, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    await journal.StepAsync($"tools.taint:{Name}", token => AuditAsync(activity, callId, argumentsJson ?? "{}", ToolDecisionKind.Tainted, reason, token).AsTask()).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    /// <summary>Checks 1–5 (policy, schema, rules, Rule of Two, rate limit) and whether approval is needed; audits the outcome.</summary>
+    private async ValueTask<ToolAuditRecord> CheckAsync(
+        Activity? activity, AIFunctionArguments arguments, string? callId, string? argumentsJson, CancellationToken cancellationToken)
+    {
+        var guard = _session.Guard;
         if (argumentsJson is null)
         {
             return await RefuseAsync(activity, callId, "{}",
@@ -81,56 +150,57 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
                 $"Tool '{Name}' is rate limited to {limit.PermitLimit} calls per {limit.Window}; try again in {retryAfter}.", cancellationToken).ConfigureAwait(false);
         }
 
-        if (approvalReason is not null)
+        if (approvalReason is null)
         {
-            if (guard.Approver is not { } approver)
-            {
-                return await RefuseAsync(activity, callId, argumentsJson,
-                    approvalReason + " No approver is configured, so the call is refused.", cancellationToken).ConfigureAwait(false);
-            }
-
-            await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.ApprovalRequested, approvalReason, cancellationToken).ConfigureAwait(false);
-            var request = new ToolApprovalRequest(
-                _session, Name, callId, new Dictionary<string, object?>(arguments, StringComparer.Ordinal), argumentsJson, approvalReason);
-            var decision = await approver.ApproveAsync(request, cancellationToken).ConfigureAwait(false);
-            var who = decision.Approver is null ? string.Empty : $" by {decision.Approver}";
-            if (!decision.Approved)
-            {
-                var why = $"The call to '{Name}' was rejected{who}" + (decision.Reason is null ? "." : $": {decision.Reason}");
-                await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Rejected, why, cancellationToken).ConfigureAwait(false);
-                return new ToolRefusal(Name, true, why);
-            }
-
-            await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Approved,
-                $"Approved{who}" + (decision.Reason is null ? "." : $": {decision.Reason}"), cancellationToken).ConfigureAwait(false);
+            return await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Allowed, "Passed policy checks.", cancellationToken).ConfigureAwait(false);
         }
 
-        await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Allowed, "Passed policy checks.", cancellationToken).ConfigureAwait(false);
-        var wasTainted = _session.IsTainted;
-        try
+        if (_session.Journal is { } journal)
         {
-            return await base.InvokeCoreAsync(arguments, cancellationToken).ConfigureAwait(false);
+            return await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.ApprovalRequested,
+                approvalReason + " " + journal.DescribeApproval(callId!), cancellationToken).ConfigureAwait(false);
         }
-        finally
+
+        if (guard.Approver is null)
         {
-            // Recorded even when the tool throws: a failed write may have half-happened, and an error message can
-            // carry untrusted text back to the model.
-            _session.RecordCall(Name, callId, policy.Capabilities);
-            if ((policy.Capabilities & ToolCapabilities.UntrustedInput) != 0)
-            {
-                var note = wasTainted ? "More untrusted content entered the session." : "The session is now tainted by untrusted content.";
-                await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Tainted, $"'{Name}' reads untrusted input. {note}", CancellationToken.None).ConfigureAwait(false);
-            }
+            return await RefuseAsync(activity, callId, argumentsJson,
+                approvalReason + " No approver is configured, so the call is refused.", cancellationToken).ConfigureAwait(false);
         }
+
+        return await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.ApprovalRequested, approvalReason, cancellationToken).ConfigureAwait(false);
     }
 
-    private async ValueTask<ToolRefusal> RefuseAsync(Activity? activity, string? callId, string argumentsJson, string reason, CancellationToken cancellationToken)
+    /// <summary>Audits an approver's decision; an approval is followed by the Allowed record.</summary>
+    private async ValueTask<ToolAuditRecord> RecordApprovalAsync(
+        Activity? activity, string? callId, string argumentsJson, ToolApprovalDecision decision, CancellationToken cancellationToken)
     {
-        await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Denied, reason, cancellationToken).ConfigureAwait(false);
-        return new ToolRefusal(Name, true, reason);
+        var who = decision.Approver is null ? string.Empty : $" by {decision.Approver}";
+        if (!decision.Approved)
+        {
+            var why = $"The call to '{Name}' was rejected{who}" + (decision.Reason is null ? "." : $": {decision.Reason}");
+            return await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Rejected, why, cancellationToken).ConfigureAwait(false);
+        }
+
+        var approved = await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Approved,
+            $"Approved{who}" + (decision.Reason is null ? "." : $": {decision.Reason}"), cancellationToken).ConfigureAwait(false);
+        await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Allowed, "Passed policy checks and was approved.", cancellationToken).ConfigureAwait(false);
+        return approved;
     }
 
-    private async ValueTask AuditAsync(
+    private ToolApprovalRequest Request(AIFunctionArguments arguments, string? callId, string argumentsJson, string reason) =>
+        new(_session, Name, callId, new Dictionary<string, object?>(arguments, StringComparer.Ordinal), argumentsJson, reason);
+
+    private JsonElement ToJson(object? result) => result switch
+    {
+        JsonElement element => element,
+        null => JsonSerializer.SerializeToElement<object?>(null, JsonSerializerOptions),
+        _ => JsonSerializer.SerializeToElement(result, JsonSerializerOptions.GetTypeInfo(result.GetType())),
+    };
+
+    private ValueTask<ToolAuditRecord> RefuseAsync(Activity? activity, string? callId, string argumentsJson, string reason, CancellationToken cancellationToken) =>
+        AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Denied, reason, cancellationToken);
+
+    private async ValueTask<ToolAuditRecord> AuditAsync(
         Activity? activity, string? callId, string argumentsJson, ToolDecisionKind decision, string reason, CancellationToken cancellationToken)
     {
         var guard = _session.Guard;
@@ -141,6 +211,13 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
         {
             await sink.WriteAsync(record, cancellationToken).ConfigureAwait(false);
         }
+
+        if (_session.AuditSink is { } sessionSink)
+        {
+            await sessionSink.WriteAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+
+        return record;
     }
 
     private string? SerialiseArguments(AIFunctionArguments arguments)

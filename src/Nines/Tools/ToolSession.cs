@@ -19,11 +19,13 @@ public sealed class ToolSession
     private readonly List<ToolTaint> _taints = [];
     private ToolCapabilities _capabilities;
 
-    internal ToolSession(ToolGuard guard, string id, string? principal)
+    internal ToolSession(ToolGuard guard, string id, string? principal, IToolSessionJournal? journal = null, IToolAuditSink? auditSink = null)
     {
         Guard = guard;
         Id = id;
         Principal = principal;
+        Journal = journal;
+        AuditSink = auditSink;
     }
 
     /// <summary>Gets the session's id.</summary>
@@ -60,6 +62,12 @@ public sealed class ToolSession
     }
 
     internal ToolGuard Guard { get; }
+
+    /// <summary>Gets the journal of the workflow run the session belongs to, or <see langword="null"/> outside a workflow.</summary>
+    internal IToolSessionJournal? Journal { get; }
+
+    /// <summary>Gets the sink that receives this session's audit records, besides the guard's.</summary>
+    internal IToolAuditSink? AuditSink { get; }
 
     /// <summary>Wraps a tool so every call goes through this session's policy and taint checks.</summary>
     /// <param name="function">The tool.</param>

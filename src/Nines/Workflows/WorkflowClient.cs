@@ -180,4 +180,8 @@ public sealed class WorkflowClient
             Volatile.Write(ref _initialized, 1);
         }
     }
+
+    /// <summary>Reads a completed step's journaled output with this client's payload options.</summary>
+    internal T DeserializeStepOutput<T>(WorkflowStep step) =>
+        _payloads.Deserialize<T>(step.OutputJson, new PayloadRedactionContext(step.RunId, string.Empty, step.Name, step.Kind));
 }
