@@ -3,8 +3,9 @@ namespace Nines.Tools;
 /// <summary>Decides whether a tool call that needs approval may run.</summary>
 /// <remarks>
 /// Called only after the arguments passed the tool's JSON schema, its rules and its rate limit, so a human is never
-/// asked about a call that would be refused anyway. The call waits for the answer in process; a durable wait (a workflow
-/// signal that survives a restart) is not implemented yet — see docs/security.md.
+/// asked about a call that would be refused anyway. The call waits for the answer in process. In a workflow tool session
+/// (<see cref="ToolApprovals.StartToolSession"/>) the approver is not asked: the approval is a durable signal that
+/// survives a restart — see docs/security.md.
 /// </remarks>
 public interface IToolApprover
 {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Time.Testing;
 using Nines.Agents;
 using Nines.Tests.Agents;
+using Nines.Tests.Cli;
 using Nines.Tests.Workflows;
 using Nines.Tools;
 using Nines.Workflows;
@@ -70,7 +71,7 @@ public sealed class DurableToolSessionTests
     }
 
     [Fact]
-    public async Task Approval_RejectedBySignal_ToolNeverRunsAndTheModelIsToldWhy()
+    public async Task Approval_RejectedWithTheCliSignal_ToolNeverRunsAndTheModelIsToldWhy()
     {
         await using var bed = new WorkflowTestBed();
         var harness = new AgentHarness(AgentTestChatClient.Scripted(
@@ -82,8 +83,15 @@ public sealed class DurableToolSessionTests
         var run = await client.StartAsync<ToolAgentFlow, string, string>("pay invoice 17");
         await bed.Worker().RunUntilIdleAsync();
 
-        await client.RejectToolCallAsync(run.RunId, "call-0", "bob", "wrong supplier");
+        var store = "sqlite:" + bed.Path;
+        var waiting = await CliTestRunner.RunAsync(bed.Time, "runs", "show", run.RunId, "--store", store);
+        var signal = await CliTestRunner.RunAsync(
+            bed.Time, "runs", "signal", run.RunId, "approval:call-0", """{"approved": false, "approver": "bob", "reason": "wrong supplier"}""", "--store", store);
         await bed.Worker().RunUntilIdleAsync();
+
+        Assert.Contains("signal:approval:call-0", waiting.Out, StringComparison.Ordinal);
+        Assert.Contains("tools.check:pay", waiting.Out, StringComparison.Ordinal);
+        Assert.Equal(0, signal.ExitCode);
 
         Assert.Equal("Completed|could not pay|None", await client.GetResultAsync<string>(run.RunId));
         Assert.Equal(0, harness.Payments);
