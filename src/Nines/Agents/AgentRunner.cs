@@ -101,6 +101,12 @@ public sealed class AgentRunner
         var identicalCalls = new Dictionary<string, int>(StringComparer.Ordinal);
         try
         {
+            if (TakeApprovalResponses(run.Conversation) is { } resumed
+                && await RunToolCallsAsync<T>(run, resumed.Calls, functions, identicalCalls, resumed.Responses, cancellationToken).ConfigureAwait(false) is { } stopped)
+            {
+                return stopped;
+            }
+
             while (true)
             {
                 if (run.Iterations >= _options.MaxIterations)
@@ -161,33 +167,129 @@ public sealed class AgentRunner
                     return run.Stop<T>(AgentStopReason.MaxIterations, $"The run made {run.Iterations} model calls, the MaxIterations limit, and the model still asked for tools.");
                 }
 
-                var results = new List<AIContent>(calls.Count);
-                foreach (var call in calls)
+                if (HostApprovalsNeeded(calls, functions) is { Count: > 0 } needed)
                 {
-                    var arguments = CanonicalArguments(call.Arguments);
-                    var key = call.Name + "\n" + arguments;
-                    var seen = identicalCalls.GetValueOrDefault(key) + 1;
-                    identicalCalls[key] = seen;
-                    if (seen > _options.MaxIdenticalToolCalls)
-                    {
-                        run.ToolCalls.Add(new AgentToolCall(call.CallId, call.Name, arguments, null, "repeated", TimeSpan.Zero, 0));
-                        return run.Stop<T>(
-                            AgentStopReason.RepeatedToolCall,
-                            $"The model called '{call.Name}' with the same arguments {seen} times; MaxIdenticalToolCalls is {_options.MaxIdenticalToolCalls}. Arguments: {arguments}");
-                    }
-
-                    var record = await InvokeToolAsync(call, arguments, functions, cancellationToken).ConfigureAwait(false);
-                    run.ToolCalls.Add(record.Call);
-                    results.Add(record.Content);
+                    // Tools wrapped in ApprovalRequiredAIFunction: hand the calls to the host, as FunctionInvokingChatClient does.
+                    var last = run.Conversation.Count - response.Messages.Count;
+                    run.Conversation.RemoveRange(last, response.Messages.Count);
+                    run.Conversation.AddRange(response.Messages.Select(m => WithApprovalRequests(m, needed)));
+                    return run.Stop<T>(
+                        AgentStopReason.ApprovalRequired,
+                        $"The model called {string.Join(", ", needed.Select(c => $"'{c.Name}' ({c.CallId})"))}, which need the host's approval. " +
+                        "Add a message with each request's CreateResponse(approved, reason) to Messages and run again to continue.");
                 }
 
-                run.Conversation.Add(new ChatMessage(ChatRole.Tool, results));
+                if (await RunToolCallsAsync<T>(run, calls, functions, identicalCalls, approvals: null, cancellationToken).ConfigureAwait(false) is { } repeated)
+                {
+                    return repeated;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             return run.Stop<T>(AgentStopReason.Cancelled, $"The run was cancelled after {run.Iterations} model calls.");
         }
+    }
+
+    /// <summary>Runs one reply's tool calls in order and appends their results; returns a stop when a call repeats too often.</summary>
+    private async Task<AgentRunResult<T>?> RunToolCallsAsync<T>(
+        RunState run,
+        IReadOnlyList<FunctionCallContent> calls,
+        Dictionary<string, AIFunction> functions,
+        Dictionary<string, int> identicalCalls,
+        IReadOnlyDictionary<string, ToolApprovalResponseContent>? approvals,
+        CancellationToken cancellationToken)
+    {
+        var results = new List<AIContent>(calls.Count);
+        foreach (var call in calls)
+        {
+            var arguments = CanonicalArguments(call.Arguments);
+            var key = call.Name + "\n" + arguments;
+            var seen = identicalCalls.GetValueOrDefault(key) + 1;
+            identicalCalls[key] = seen;
+            if (seen > _options.MaxIdenticalToolCalls)
+            {
+                run.ToolCalls.Add(new AgentToolCall(call.CallId, call.Name, arguments, null, "repeated", TimeSpan.Zero, 0));
+                return run.Stop<T>(
+                    AgentStopReason.RepeatedToolCall,
+                    $"The model called '{call.Name}' with the same arguments {seen} times; MaxIdenticalToolCalls is {_options.MaxIdenticalToolCalls}. Arguments: {arguments}");
+            }
+
+            var approval = approvals is not null && approvals.TryGetValue(call.CallId, out var answer) ? answer : null;
+            var record = await InvokeToolAsync(call, arguments, functions, approval, cancellationToken).ConfigureAwait(false);
+            run.ToolCalls.Add(record.Call);
+            results.Add(record.Content);
+        }
+
+        run.Conversation.Add(new ChatMessage(ChatRole.Tool, results));
+        return null;
+    }
+
+    private static List<FunctionCallContent> HostApprovalsNeeded(List<FunctionCallContent> calls, Dictionary<string, AIFunction> functions) =>
+        [.. calls.Where(c => functions.TryGetValue(c.Name, out var f) && f.GetService(typeof(ApprovalRequiredAIFunction)) is not null)];
+
+    private static ChatMessage WithApprovalRequests(ChatMessage message, List<FunctionCallContent> needed)
+    {
+        var copy = message.Clone();
+        copy.Contents = [.. message.Contents.Select(c => c is FunctionCallContent call && needed.Contains(call) ? new ToolApprovalRequestContent(call.CallId, call) : c)];
+        return copy;
+    }
+
+    /// <summary>
+    /// Finds the host's answers to an earlier <see cref="AgentStopReason.ApprovalRequired"/> stop, puts the calls back as
+    /// the model made them and removes the approval contents, so the provider sees an ordinary call-and-result history.
+    /// </summary>
+    private static (List<FunctionCallContent> Calls, Dictionary<string, ToolApprovalResponseContent> Responses)? TakeApprovalResponses(List<ChatMessage> conversation)
+    {
+        var responses = conversation.SelectMany(m => m.Contents).OfType<ToolApprovalResponseContent>().ToList();
+        var requestIndex = conversation.FindLastIndex(m => m.Contents.Any(c => c is ToolApprovalRequestContent));
+        if (requestIndex < 0)
+        {
+            if (responses.Count > 0)
+            {
+                throw new ArgumentException(
+                    "The messages hold approval responses but no approval request from an assistant message; pass the Messages of the stopped run, with the responses added.", "messages");
+            }
+
+            return null;
+        }
+
+        var requestMessage = conversation[requestIndex];
+        var requests = requestMessage.Contents.OfType<ToolApprovalRequestContent>().ToList();
+        var byId = responses.ToDictionary(r => r.RequestId, StringComparer.Ordinal);
+        var missing = requests.Where(r => !byId.ContainsKey(r.RequestId)).Select(r => r.RequestId).ToList();
+        if (missing.Count > 0)
+        {
+            throw new ArgumentException(
+                $"The run is waiting for approval of {string.Join(", ", missing)}; add a message with request.CreateResponse(approved, reason) for each before running again.", "messages");
+        }
+
+        var restored = requestMessage.Clone();
+        restored.Contents = [.. requestMessage.Contents.Select(c => c is ToolApprovalRequestContent { ToolCall: FunctionCallContent call } ? call : c)];
+        conversation[requestIndex] = restored;
+        for (var i = conversation.Count - 1; i > requestIndex; i--)
+        {
+            var kept = conversation[i].Contents.Where(c => c is not ToolApprovalResponseContent).ToList();
+            if (kept.Count == 0)
+            {
+                conversation.RemoveAt(i);
+            }
+            else if (kept.Count != conversation[i].Contents.Count)
+            {
+                var trimmed = conversation[i].Clone();
+                trimmed.Contents = kept;
+                conversation[i] = trimmed;
+            }
+        }
+
+        var calls = restored.Contents.OfType<FunctionCallContent>().ToList();
+        var answered = new Dictionary<string, ToolApprovalResponseContent>(StringComparer.Ordinal);
+        foreach (var request in requests)
+        {
+            answered[((FunctionCallContent)request.ToolCall).CallId] = byId[request.RequestId];
+        }
+
+        return (calls, answered);
     }
 
     private AgentRunResult<T>? OverBudget<T>(RunState run)
@@ -207,7 +309,7 @@ public sealed class AgentRunner
     }
 
     private async Task<(AgentToolCall Call, FunctionResultContent Content)> InvokeToolAsync(
-        FunctionCallContent call, string arguments, Dictionary<string, AIFunction> functions, CancellationToken cancellationToken)
+        FunctionCallContent call, string arguments, Dictionary<string, AIFunction> functions, ToolApprovalResponseContent? approval, CancellationToken cancellationToken)
     {
         var time = _options.TimeProvider;
         var started = time.GetTimestamp();
@@ -223,8 +325,16 @@ public sealed class AgentRunner
 
         if (function.GetService(typeof(ApprovalRequiredAIFunction)) is not null)
         {
-            // Running it here would skip the approval it asks for; approvals belong to tool policies, not to this loop.
-            return Failed("approval_required", $"The tool '{call.Name}' needs a human's approval, which this run cannot ask for; it was not run.", 0, null);
+            if (approval is null)
+            {
+                // Only a call the host saw in an approval request can be approved; this one was not asked about.
+                return Failed("approval_required", $"The tool '{call.Name}' needs the host's approval, which was not given for this call; it was not run.", 0, null);
+            }
+
+            if (!approval.Approved)
+            {
+                return Failed("rejected", $"The host rejected the call to '{call.Name}'" + (approval.Reason is null ? "." : $": {approval.Reason}"), 0, null);
+            }
         }
 
         // A guarded tool gets the call id and runs its inner tool through ExecuteAsync, so the timeout and retries

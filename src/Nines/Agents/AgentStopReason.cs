@@ -23,4 +23,11 @@ public enum AgentStopReason
 
     /// <summary>The caller's cancellation token was cancelled.</summary>
     Cancelled,
+
+    /// <summary>
+    /// The model called tools wrapped in <see cref="Microsoft.Extensions.AI.ApprovalRequiredAIFunction"/>. The result's
+    /// messages end with <see cref="Microsoft.Extensions.AI.ToolApprovalRequestContent"/>s; add the host's
+    /// <c>CreateResponse(approved, reason)</c> answers and run again to continue.
+    /// </summary>
+    ApprovalRequired,
 }

@@ -291,7 +291,7 @@ public sealed class AgentRunnerTests
     }
 
     [Fact]
-    public async Task RunAsync_ToolRequiresApproval_IsNotRunAndModelSeesError()
+    public async Task RunAsync_ToolRequiresApproval_StopsWithAnApprovalRequestAndRunsNothing()
     {
         var client = Scripted(Call("pay", new { amount = 900 }), Text("""{"city":"Oslo","celsius":4}"""));
         var runs = 0;
@@ -299,10 +299,66 @@ public sealed class AgentRunnerTests
 
         var result = await new AgentRunner(client).RunAsync<WeatherReport>(Ask, [pay]);
 
+        Assert.Equal(AgentStopReason.ApprovalRequired, result.StopReason);
         Assert.Equal(0, runs);
-        Assert.Equal(0, result.ToolCalls[0].Attempts);
+        Assert.Single(client.Calls);
+        var request = Assert.Single(result.Messages[^1].Contents.OfType<ToolApprovalRequestContent>());
+        Assert.Equal("call-0", Assert.IsType<FunctionCallContent>(request.ToolCall).CallId);
+        Assert.DoesNotContain(result.Messages[^1].Contents, c => c is FunctionCallContent);
+    }
+
+    [Fact]
+    public async Task RunAsync_HostApprovesTheRequest_ResumesRunsTheToolOnceAndTheModelSeesAPlainHistory()
+    {
+        var client = Scripted(Call("pay", new { amount = 900 }), Text("""{"city":"Oslo","celsius":4}"""));
+        var runs = 0;
+        var pay = new ApprovalRequiredAIFunction(AIFunctionFactory.Create((int amount) => { runs++; return $"paid {amount}"; }, "pay"));
+        var runner = new AgentRunner(client);
+        var stopped = await runner.RunAsync<WeatherReport>(Ask, [pay]);
+        var request = stopped.Messages[^1].Contents.OfType<ToolApprovalRequestContent>().Single();
+
+        var resumed = await runner.RunAsync<WeatherReport>([.. stopped.Messages, new ChatMessage(ChatRole.User, [request.CreateResponse(true, "ok")])], [pay]);
+
+        Assert.Equal(AgentStopReason.Completed, resumed.StopReason);
+        Assert.Equal(1, runs);
+        Assert.Equal(2, client.Calls.Count);
+        var history = client.Calls[1].Messages;
+        Assert.DoesNotContain(history.SelectMany(m => m.Contents), c => c is ToolApprovalRequestContent or ToolApprovalResponseContent);
+        Assert.Equal("call-0", history.SelectMany(m => m.Contents).OfType<FunctionCallContent>().Single().CallId);
+        Assert.Equal("paid 900", Assert.Single(ResultsSeen(history)).Result?.ToString());
+    }
+
+    [Fact]
+    public async Task RunAsync_HostRejectsTheRequest_ToolIsNotRunAndTheModelIsToldWhy()
+    {
+        var client = Scripted(Call("pay", new { amount = 900 }), Text("""{"city":"Oslo","celsius":4}"""));
+        var runs = 0;
+        var pay = new ApprovalRequiredAIFunction(AIFunctionFactory.Create((int amount) => ++runs, "pay"));
+        var runner = new AgentRunner(client);
+        var stopped = await runner.RunAsync<WeatherReport>(Ask, [pay]);
+        var request = stopped.Messages[^1].Contents.OfType<ToolApprovalRequestContent>().Single();
+
+        var resumed = await runner.RunAsync<WeatherReport>([.. stopped.Messages, new ChatMessage(ChatRole.User, [request.CreateResponse(false, "over the limit")])], [pay]);
+
+        Assert.Equal(AgentStopReason.Completed, resumed.StopReason);
+        Assert.Equal(0, runs);
         var payload = (JsonElement)Assert.Single(ResultsSeen(client.Calls[1].Messages)).Result!;
-        Assert.Equal("approval_required", payload.GetProperty("error").GetString());
+        Assert.Equal("rejected", payload.GetProperty("error").GetString());
+        Assert.Contains("over the limit", payload.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_ResumedWithoutAnAnswer_ThrowsSayingWhichRequestIsOpen()
+    {
+        var client = Scripted(Call("pay", new { amount = 900 }));
+        var pay = new ApprovalRequiredAIFunction(AIFunctionFactory.Create((int amount) => amount, "pay"));
+        var runner = new AgentRunner(client);
+        var stopped = await runner.RunAsync(Ask, [pay]);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => runner.RunAsync([.. stopped.Messages], [pay]));
+
+        Assert.Contains("waiting for approval of call-0", error.Message, StringComparison.Ordinal);
+        Assert.Single(client.Calls);
     }
 
     [Fact]
