@@ -123,7 +123,11 @@ public sealed class ContextBudgetReducer : IChatReducer
                 var excerpt = string.Create(
                     CultureInfo.InvariantCulture,
                     $"[Tool result of '{Name(names, callId)}' shortened to fit the context budget: the first {ExcerptTokens} of about {size} tokens.] {text[..(int)keep]}…");
-                total += Replace(kept, tokens, index, callId, excerpt);
+                if (!TryReplace(kept, tokens, index, callId, excerpt, ref total))
+                {
+                    continue;
+                }
+
                 truncated.Add(callId);
                 affected.Add(callId);
             }
@@ -141,7 +145,11 @@ public sealed class ContextBudgetReducer : IChatReducer
             var placeholder = string.Create(
                 CultureInfo.InvariantCulture,
                 $"[Tool result of '{Name(names, callId)}' dropped to fit the context budget (about {size} tokens). Call the tool again if you need it.]");
-            total += Replace(kept, tokens, index, callId, placeholder);
+            if (!TryReplace(kept, tokens, index, callId, placeholder, ref total))
+            {
+                continue;
+            }
+
             truncated.Remove(callId);
             dropped.Add(callId);
             if (!affected.Contains(callId))
@@ -196,15 +204,22 @@ public sealed class ContextBudgetReducer : IChatReducer
 
     private static int Clamp(long value) => (int)Math.Min(int.MaxValue, value);
 
-    private long Replace(ChatMessage?[] kept, long[] tokens, int index, string callId, string text)
+    /// <summary>Replaces one tool result by <paramref name="text"/>, if that makes the message smaller.</summary>
+    private bool TryReplace(ChatMessage?[] kept, long[] tokens, int index, string callId, string text, ref long total)
     {
         var message = kept[index]!.Clone();
         message.Contents = [.. message.Contents.Select(c => c is FunctionResultContent r && r.CallId == callId ? new FunctionResultContent(callId, text) : c)];
         var size = _estimator.EstimateTokens(message);
-        var change = size - tokens[index];
+        if (size >= tokens[index])
+        {
+            // A result shorter than its placeholder stays: replacing it would grow the prompt.
+            return false;
+        }
+
+        total += size - tokens[index];
         kept[index] = message;
         tokens[index] = size;
-        return change;
+        return true;
     }
 
     private static FunctionResultContent Find(ChatMessage message, string callId) =>

@@ -10,6 +10,9 @@ namespace Nines.Models;
 /// </remarks>
 internal static class PromptText
 {
+    // Compact, as providers send JSON: AIJsonUtilities.DefaultOptions indents, which would count layout as tokens.
+    private static readonly JsonSerializerOptions _compact = new(AIJsonUtilities.DefaultOptions) { WriteIndented = false };
+
     /// <summary>Counts the characters of <paramref name="message"/> that a model reads.</summary>
     public static long Length(ChatMessage message)
     {
@@ -46,7 +49,7 @@ internal static class PromptText
             default:
                 try
                 {
-                    return JsonSerializer.Serialize(result, AIJsonUtilities.DefaultOptions.GetTypeInfo(result.GetType()));
+                    return JsonSerializer.Serialize(result, _compact.GetTypeInfo(result.GetType()));
                 }
                 catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or JsonException)
                 {
@@ -62,6 +65,6 @@ internal static class PromptText
             return 2;
         }
 
-        return JsonSerializer.Serialize(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>))).Length;
+        return JsonSerializer.Serialize(arguments, _compact.GetTypeInfo(typeof(IDictionary<string, object?>))).Length;
     }
 }
