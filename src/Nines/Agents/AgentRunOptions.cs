@@ -73,7 +73,8 @@ public sealed class AgentRunOptions
     /// Any <see cref="IChatReducer"/> fits, such as Microsoft.Extensions.AI's <c>MessageCountingChatReducer</c> or
     /// <c>SummarizingChatReducer</c>; the runner measures its output with <see cref="TokenEstimator"/> and stops with
     /// <see cref="AgentStopReason.ContextBudgetExceeded"/> when it is still over budget. Those reducers count messages, not
-    /// tokens, and may drop the task or split a tool call from its result; the built-in reducer does neither.
+    /// tokens: <c>MessageCountingChatReducer</c> (10.11) leaves out every tool call and result, the latest one included, and
+    /// keeps only the last few other messages, so the task can go too. The built-in reducer keeps the task and the latest turn.
     /// </remarks>
     public IChatReducer? ContextReducer { get; set; }
 #pragma warning restore MEAI001
