@@ -9,6 +9,8 @@ internal static class AgentConstants
 
     public const int DefaultToolMaxAttempts = 1;
 
+    public const int DefaultContextExcerptTokens = 200;
+
     public static readonly TimeSpan DefaultToolTimeout = TimeSpan.FromSeconds(30);
 
     public static readonly TimeSpan DefaultToolRetryDelay = TimeSpan.FromSeconds(1);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Nines.Evals;
 
 namespace Nines.Agents;
@@ -37,6 +38,46 @@ public sealed class AgentRunOptions
     /// fails the run with <see cref="InvalidOperationException"/> rather than be counted as free.
     /// </value>
     public ModelPrice? DefaultPrice { get; set; }
+
+    /// <summary>Gets or sets the most tokens one model call's prompt may hold: the context budget.</summary>
+    /// <value>The default value is <see langword="null"/>: no context budget. Must be at least 1 when set.</value>
+    /// <remarks>
+    /// <para>Checked before every model call with <see cref="TokenEstimator"/> over the messages plus
+    /// <see cref="ChatOptions.Instructions"/> (tool definitions are not counted; leave headroom for them). Over budget, the
+    /// prompt is reduced with <see cref="ContextReducer"/>, or by default a <see cref="ContextBudgetReducer"/> using
+    /// <see cref="ContextReduction"/>: it keeps the system messages, the task (first user message) and the latest turn, and
+    /// drops or shortens old tool output first. Each reduction is recorded in <see cref="AgentRunResult{T}.ContextReductions"/>;
+    /// the transcript itself is never reduced.</para>
+    /// <para>When even the kept minimum is over budget, the call is not made and the run stops with
+    /// <see cref="AgentStopReason.ContextBudgetExceeded"/>.</para>
+    /// </remarks>
+    public int? MaxContextTokens { get; set; }
+
+    /// <summary>Gets or sets what the built-in reducer does first to old tool output when a prompt is over <see cref="MaxContextTokens"/>.</summary>
+    /// <value>The default value is <see cref="ContextReductionStrategy.DropOldToolResults"/>.</value>
+    public ContextReductionStrategy ContextReduction { get; set; } = ContextReductionStrategy.DropOldToolResults;
+
+    /// <summary>Gets or sets how many tokens of an old tool result <see cref="ContextReductionStrategy.TruncateOldToolResults"/> keeps.</summary>
+    /// <value>The default value is 200. Must be at least 1.</value>
+    public int ContextExcerptTokens { get; set; } = AgentConstants.DefaultContextExcerptTokens;
+
+    /// <summary>Gets or sets how prompt tokens are counted for <see cref="MaxContextTokens"/>.</summary>
+    /// <value>The default value is <see cref="CharacterTokenEstimator.Default"/> (characters / 4, rounded up per message).</value>
+    public IChatTokenEstimator TokenEstimator { get; set; } = CharacterTokenEstimator.Default;
+
+#pragma warning disable MEAI001 // IChatReducer is experimental in Microsoft.Extensions.AI; a caller who sets this opts in to it.
+
+    /// <summary>Gets or sets a reducer to use instead of the built-in one when a prompt is over <see cref="MaxContextTokens"/>.</summary>
+    /// <value>The default value is <see langword="null"/>: a <see cref="ContextBudgetReducer"/> configured from these options.</value>
+    /// <remarks>
+    /// Any <see cref="IChatReducer"/> fits, such as Microsoft.Extensions.AI's <c>MessageCountingChatReducer</c> or
+    /// <c>SummarizingChatReducer</c>; the runner measures its output with <see cref="TokenEstimator"/> and stops with
+    /// <see cref="AgentStopReason.ContextBudgetExceeded"/> when it is still over budget. Those reducers count messages, not
+    /// tokens: <c>MessageCountingChatReducer</c> (10.11) leaves out every tool call and result, the latest one included, and
+    /// keeps only the last few other messages, so the task can go too. The built-in reducer keeps the task and the latest turn.
+    /// </remarks>
+    public IChatReducer? ContextReducer { get; set; }
+#pragma warning restore MEAI001
 
     /// <summary>Gets or sets how many times the same tool may be called with the same arguments (compared as canonical JSON) in one run.</summary>
     /// <value>The default value is 3. Must be at least 1.</value>
@@ -94,6 +135,11 @@ public sealed class AgentRunOptions
             ToolMaxAttempts = ToolMaxAttempts,
             ToolRetryDelay = ToolRetryDelay,
             IncludeExceptionMessages = IncludeExceptionMessages,
+            MaxContextTokens = MaxContextTokens,
+            ContextReduction = ContextReduction,
+            ContextExcerptTokens = ContextExcerptTokens,
+            TokenEstimator = TokenEstimator,
+            ContextReducer = ContextReducer,
             TimeProvider = TimeProvider,
         };
         foreach (var (model, price) in Prices)
@@ -135,6 +181,31 @@ public sealed class AgentRunOptions
         if (MaxCost is not null && Prices.Count == 0 && DefaultPrice is null)
         {
             problems.Add("MaxCost is set but no price is known; add the model to Prices or set DefaultPrice.");
+        }
+
+        if (MaxContextTokens is < 1)
+        {
+            problems.Add($"MaxContextTokens is {MaxContextTokens}; set it to at least 1, or null for no context budget.");
+        }
+
+        if (!Enum.IsDefined(ContextReduction))
+        {
+            problems.Add($"ContextReduction is {ContextReduction}; use DropOldToolResults or TruncateOldToolResults.");
+        }
+
+        if (ContextExcerptTokens < 1)
+        {
+            problems.Add($"ContextExcerptTokens is {ContextExcerptTokens}; keep at least 1 token of a shortened tool result.");
+        }
+
+        if (TokenEstimator is null)
+        {
+            problems.Add("TokenEstimator is null; use CharacterTokenEstimator.Default or plug in a tokenizer.");
+        }
+
+        if (ContextReducer is not null && MaxContextTokens is null)
+        {
+            problems.Add("ContextReducer is set but MaxContextTokens is null; set the budget the reducer should enforce.");
         }
 
         if (MaxIdenticalToolCalls < 1)

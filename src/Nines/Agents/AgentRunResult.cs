@@ -16,7 +16,8 @@ public sealed class AgentRunResult<T>
         IReadOnlyList<ContractAttempt> contractAttempts,
         UsageDetails usage,
         decimal? cost,
-        int iterations)
+        int iterations,
+        IReadOnlyList<ContextReduction>? contextReductions = null)
     {
         StopReason = stopReason;
         Detail = detail;
@@ -27,6 +28,7 @@ public sealed class AgentRunResult<T>
         Usage = usage;
         Cost = cost;
         Iterations = iterations;
+        ContextReductions = contextReductions ?? [];
     }
 
     /// <summary>Gets why the run stopped.</summary>
@@ -58,4 +60,8 @@ public sealed class AgentRunResult<T>
 
     /// <summary>Gets the number of model calls made.</summary>
     public int Iterations { get; }
+
+    /// <summary>Gets what the context budget took out of each model call's prompt, for the calls that had to be reduced.</summary>
+    /// <remarks>Empty without <see cref="AgentRunOptions.MaxContextTokens"/> or when every prompt fitted.</remarks>
+    public IReadOnlyList<ContextReduction> ContextReductions { get; }
 }

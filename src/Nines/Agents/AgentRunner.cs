@@ -28,6 +28,7 @@ public sealed class AgentRunner
 {
     private readonly IChatClient _client;
     private readonly AgentRunOptions _options;
+    private readonly ContextBudgetReducer? _contextReducer;
 
     /// <summary>Initializes a new instance of the <see cref="AgentRunner"/> class.</summary>
     /// <param name="client">The model to run; it should not invoke functions itself.</param>
@@ -38,6 +39,10 @@ public sealed class AgentRunner
         ArgumentNullException.ThrowIfNull(client);
         _client = client;
         _options = (options ?? new AgentRunOptions()).Snapshot();
+        if (_options.MaxContextTokens is { } budget && _options.ContextReducer is null)
+        {
+            _contextReducer = new ContextBudgetReducer(budget, _options.ContextReduction, _options.TokenEstimator, _options.ContextExcerptTokens);
+        }
     }
 
     /// <summary>Runs the agent until it answers with text, or a guard stops it.</summary>
@@ -115,8 +120,14 @@ public sealed class AgentRunner
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();
+                var (prompt, overBudget) = await FitContextAsync(run, chatOptions, cancellationToken).ConfigureAwait(false);
+                if (overBudget is not null)
+                {
+                    return run.Stop<T>(AgentStopReason.ContextBudgetExceeded, overBudget);
+                }
+
                 run.Iterations++;
-                var response = await _client.GetResponseAsync(run.Conversation, chatOptions, cancellationToken).ConfigureAwait(false);
+                var response = await _client.GetResponseAsync(prompt, chatOptions, cancellationToken).ConfigureAwait(false);
                 run.Conversation.AddRange(response.Messages);
                 if (response.Usage is { } used)
                 {
@@ -291,6 +302,68 @@ public sealed class AgentRunner
 
         return (calls, answered);
     }
+
+    /// <summary>The prompt for the next model call: the conversation, reduced to <see cref="AgentRunOptions.MaxContextTokens"/> when it is over.</summary>
+    /// <returns>The prompt, or why the call must not be made (even the kept minimum is over budget).</returns>
+    private async Task<(IReadOnlyList<ChatMessage> Prompt, string? OverBudget)> FitContextAsync(RunState run, ChatOptions chatOptions, CancellationToken cancellationToken)
+    {
+        if (_options.MaxContextTokens is not { } budget)
+        {
+            return (run.Conversation, null);
+        }
+
+        var estimator = _options.TokenEstimator;
+        var reserved = string.IsNullOrEmpty(chatOptions.Instructions) ? 0 : estimator.EstimateTokens(new ChatMessage(ChatRole.System, chatOptions.Instructions));
+        var modelCall = run.Iterations + 1;
+        IReadOnlyList<ChatMessage> prompt;
+        ContextReduction? reduction;
+        if (_contextReducer is not null)
+        {
+            (prompt, reduction) = _contextReducer.Reduce(run.Conversation, reserved, modelCall);
+        }
+        else
+        {
+            (prompt, reduction) = await ReduceWithCustomAsync(run.Conversation, reserved, budget, modelCall, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (reduction is null)
+        {
+            return (prompt, null);
+        }
+
+        run.ContextReductions.Add(reduction);
+        AgentContextTelemetry.Record(reduction);
+        return reduction.Fits
+            ? (prompt, null)
+            : (prompt, $"The prompt for model call {modelCall} is about {reduction.TokensAfter} tokens after reduction; MaxContextTokens is {budget}. " +
+                "What is always kept (system messages, instructions, the task and the latest turn) does not fit: raise the budget, shorten the instructions or the task, or have tools return less.");
+    }
+
+#pragma warning disable MEAI001 // IChatReducer is experimental in Microsoft.Extensions.AI; the caller opted in by setting ContextReducer.
+    private async Task<(IReadOnlyList<ChatMessage> Prompt, ContextReduction? Reduction)> ReduceWithCustomAsync(
+        List<ChatMessage> conversation, int reserved, int budget, int modelCall, CancellationToken cancellationToken)
+    {
+        var before = reserved + Estimate(conversation);
+        if (before <= budget)
+        {
+            return (conversation, null);
+        }
+
+        var reduced = (await _options.ContextReducer!.ReduceAsync(conversation, cancellationToken).ConfigureAwait(false)).ToList();
+        var after = reserved + Estimate(reduced);
+        var keptResults = reduced.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Select(r => r.CallId).ToHashSet(StringComparer.Ordinal);
+        var removed = conversation.SelectMany(m => m.Contents).OfType<FunctionResultContent>().Select(r => r.CallId).Where(id => !keptResults.Contains(id)).ToList();
+
+        // A custom reducer reports no details: what it removed is counted by difference.
+        var reduction = new ContextReduction(
+            modelCall, budget, ClampTokens(before), ClampTokens(after), 0, removed.Count, Math.Max(0, conversation.Count - reduced.Count), removed);
+        return (reduced, reduction);
+
+        long Estimate(List<ChatMessage> messages) => messages.Sum(m => (long)_options.TokenEstimator.EstimateTokens(m));
+    }
+#pragma warning restore MEAI001
+
+    private static int ClampTokens(long tokens) => (int)Math.Min(int.MaxValue, tokens);
 
     private AgentRunResult<T>? OverBudget<T>(RunState run)
     {
@@ -468,6 +541,8 @@ public sealed class AgentRunner
 
         public List<ContractAttempt> ContractAttempts { get; } = [];
 
+        public List<ContextReduction> ContextReductions { get; } = [];
+
         public UsageDetails Usage { get; } = new();
 
         public decimal? Cost { get; private set; }
@@ -492,9 +567,9 @@ public sealed class AgentRunner
         }
 
         public AgentRunResult<T> Complete<T>(T value, string detail) =>
-            new(AgentStopReason.Completed, detail, value, Conversation, ToolCalls, ContractAttempts, Usage, Cost, Iterations);
+            new(AgentStopReason.Completed, detail, value, Conversation, ToolCalls, ContractAttempts, Usage, Cost, Iterations, ContextReductions);
 
         public AgentRunResult<T> Stop<T>(AgentStopReason reason, string detail) =>
-            new(reason, detail, default, Conversation, ToolCalls, ContractAttempts, Usage, Cost, Iterations);
+            new(reason, detail, default, Conversation, ToolCalls, ContractAttempts, Usage, Cost, Iterations, ContextReductions);
     }
 }

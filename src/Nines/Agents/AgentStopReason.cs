@@ -21,6 +21,12 @@ public enum AgentStopReason
     /// <summary>The final answer failed the contract in every one of <see cref="Contracts.Contract{T}.MaxAttempts"/> attempts.</summary>
     ContractViolation,
 
+    /// <summary>
+    /// The next model call's prompt did not fit <see cref="AgentRunOptions.MaxContextTokens"/> even after reduction (the
+    /// instructions, the task and the latest turn alone are over budget); the call was not made.
+    /// </summary>
+    ContextBudgetExceeded,
+
     /// <summary>The caller's cancellation token was cancelled.</summary>
     Cancelled,
 

@@ -26,6 +26,10 @@ public sealed class SimulatedChatClient : IChatClient
     /// <summary>The response property key that holds the call's <see cref="SimulatedOutcome"/>.</summary>
     public const string OutcomeKey = "nines.simulated.outcome";
 
+    /// <summary>The response property key that holds the probability (a <see cref="double"/>) that the call would answer correctly,
+    /// after <see cref="SimulationProfile.AccuracyDecay"/> for its prompt size.</summary>
+    public const string AccuracyKey = "nines.simulated.accuracy";
+
     private static readonly ulong _stream = 0x51_4D_55_4C; // "SIMUL": keeps sim draws independent of chaos draws with the same seed.
 
     private readonly SimulationProfile _profile;
@@ -92,6 +96,7 @@ public sealed class SimulatedChatClient : IChatClient
             {
                 [SimulatedKey] = true,
                 [OutcomeKey] = plan.Outcome,
+                [AccuracyKey] = plan.Accuracy,
             },
         };
         LayerTrace.Add(response, "sim", _notes[(int)plan.Outcome]);
@@ -133,6 +138,7 @@ public sealed class SimulatedChatClient : IChatClient
                 update.FinishReason = plan.FinishReason;
                 update.Contents.Add(new UsageContent(plan.Usage()));
                 update.AdditionalProperties[OutcomeKey] = plan.Outcome;
+                update.AdditionalProperties[AccuracyKey] = plan.Accuracy;
             }
 
             yield return update;
@@ -203,7 +209,15 @@ public sealed class SimulatedChatClient : IChatClient
 
         var task = ResolveTask(list, options);
         var correct = task?.CorrectAnswer ?? GenericReply(list);
-        var outcome = stream.NextDouble() < _profile.Accuracy ? SimulatedOutcome.Correct : ChooseFailure(ref stream, task is not null);
+        var inputTokens = 0L;
+        foreach (var message in list)
+        {
+            inputTokens += Tokens(PromptText.Length(message));
+        }
+
+        // Drawn the same way with or without decay, so a longer prompt only moves the threshold: common random numbers.
+        var accuracy = _profile.AccuracyAt(inputTokens);
+        var outcome = stream.NextDouble() < accuracy ? SimulatedOutcome.Correct : ChooseFailure(ref stream, task is not null);
         var factor = 1 + (_profile.LatencyJitter * ((2 * stream.NextDouble()) - 1));
         var random = outcome == SimulatedOutcome.Correct ? null : stream.NextRandom();
 
@@ -233,12 +247,6 @@ public sealed class SimulatedChatClient : IChatClient
                 break;
         }
 
-        var inputTokens = 0L;
-        foreach (var message in list)
-        {
-            inputTokens += Tokens(message.Text.Length);
-        }
-
         var outputTokens = (long)Math.Ceiling(Tokens(text.Length) * _profile.OutputTokenInflation);
         if (outcome == SimulatedOutcome.Truncated && options?.MaxOutputTokens is int max && max > 0)
         {
@@ -253,10 +261,11 @@ public sealed class SimulatedChatClient : IChatClient
             Math.Max(1, inputTokens),
             outputTokens,
             _profile.TimeToFirstToken * factor,
-            _profile.PerOutputToken * factor);
+            _profile.PerOutputToken * factor,
+            accuracy);
     }
 
-    private static long Tokens(int characters) => (characters + 3) / 4;
+    private static long Tokens(long characters) => (characters + 3) / 4;
 
     private SimulatedOutcome ChooseFailure(ref SplitMix64 random, bool hasTask)
     {
@@ -335,7 +344,8 @@ public sealed class SimulatedChatClient : IChatClient
         long InputTokens,
         long OutputTokens,
         TimeSpan TimeToFirstToken,
-        TimeSpan PerToken)
+        TimeSpan PerToken,
+        double Accuracy)
     {
         public UsageDetails Usage() => new()
         {

@@ -15,7 +15,8 @@ namespace Nines.Simulation;
 /// <para>A profile can also be written as comma-separated settings, optionally after a built-in name:
 /// <c>p=0.97</c>, <c>good,malformed=0.5,ttft=0</c>. Keys: <c>p</c>, <c>wrong</c>, <c>malformed</c>, <c>truncated</c>, <c>refusal</c>,
 /// <c>empty</c> (relative failure weights), <c>ttft</c> and <c>token</c> (milliseconds, or with an <c>ms</c>/<c>s</c> suffix),
-/// <c>jitter</c> (fraction) and <c>inflation</c> (output token multiplier).</para>
+/// <c>jitter</c> (fraction), <c>inflation</c> (output token multiplier), and an accuracy decay over prompt size (one of
+/// <c>halflife=8000</c> or <c>decay=2000:1/32000:0.3</c>; see <see cref="AccuracyDecay"/>).</para>
 /// </remarks>
 public sealed record SimulationProfile
 {
@@ -92,6 +93,15 @@ public sealed record SimulationProfile
     /// <value>The default value is 1.</value>
     public double OutputTokenInflation { get; init; } = 1.0;
 
+    /// <summary>Gets how accuracy falls as the prompt grows: <see cref="Accuracy"/> is multiplied by this curve of the prompt's input tokens.</summary>
+    /// <value>The default value is <see langword="null"/>: accuracy does not depend on prompt size.</value>
+    public AccuracyDecay? AccuracyDecay { get; init; }
+
+    /// <summary>Gets the probability that a call with a prompt of <paramref name="promptTokens"/> input tokens answers correctly.</summary>
+    /// <param name="promptTokens">The prompt's input tokens.</param>
+    /// <returns><see cref="Accuracy"/> times <see cref="AccuracyDecay"/>'s multiplier (or <see cref="Accuracy"/> without decay).</returns>
+    public double AccuracyAt(long promptTokens) => AccuracyDecay is { } decay ? Accuracy * decay.Multiplier(promptTokens) : Accuracy;
+
     /// <summary>Parses a profile name (<c>good</c>) or settings (<c>p=0.97,malformed=0.3</c>).</summary>
     /// <param name="text">The profile, as written after <c>sim:</c>.</param>
     /// <returns>The profile.</returns>
@@ -142,8 +152,10 @@ public sealed record SimulationProfile
                 "token" => profile with { PerOutputToken = Duration(text, key, value) },
                 "jitter" => profile with { LatencyJitter = Number(text, key, value) },
                 "inflation" => profile with { OutputTokenInflation = Number(text, key, value) },
+                "halflife" => profile with { AccuracyDecay = HalfLife(text, profile, value) },
+                "decay" => profile with { AccuracyDecay = Points(text, profile, value) },
                 _ => throw new FormatException(
-                    $"Simulation profile '{text}': unknown setting '{key}'. Known settings: p, wrong, malformed, truncated, refusal, empty, ttft, token, jitter, inflation."),
+                    $"Simulation profile '{text}': unknown setting '{key}'. Known settings: p, wrong, malformed, truncated, refusal, empty, ttft, token, jitter, inflation, halflife, decay."),
             };
         }
 
@@ -220,6 +232,39 @@ public sealed record SimulationProfile
         }
 
         return builder.ToString();
+    }
+
+    private static AccuracyDecay HalfLife(string text, SimulationProfile profile, string value)
+    {
+        OneDecay(text, profile);
+        var tokens = Number(text, "halflife", value);
+        if (!(tokens > 0) || double.IsInfinity(tokens))
+        {
+            throw new FormatException($"Simulation profile '{text}': 'halflife' must be a number of prompt tokens above 0, such as 8000, not '{value}'.");
+        }
+
+        return AccuracyDecay.HalfLife(tokens);
+    }
+
+    private static AccuracyDecay Points(string text, SimulationProfile profile, string value)
+    {
+        OneDecay(text, profile);
+        try
+        {
+            return AccuracyDecay.ParsePoints(value);
+        }
+        catch (FormatException ex)
+        {
+            throw new FormatException($"Simulation profile '{text}': 'decay' {ex.Message}.", ex);
+        }
+    }
+
+    private static void OneDecay(string text, SimulationProfile profile)
+    {
+        if (profile.AccuracyDecay is not null)
+        {
+            throw new FormatException($"Simulation profile '{text}' sets the accuracy decay twice; give one of halflife=<tokens> or decay=<tokens>:<multiplier>/....");
+        }
     }
 
     private static double Number(string text, string key, string value)
