@@ -245,7 +245,7 @@ public sealed class McpToolSource : IAsyncDisposable
 
             var what = ex is OperationCanceledException
                 ? $"did not connect and list its tools within {server.ConnectTimeout}"
-                : $"failed to connect or list its tools: {ex.GetType().Name}: {ex.Message}";
+                : $"failed to connect or list its tools: {ex.GetType().Name}: {ex.Message.TrimEnd('.')}";
             string tail;
             lock (stderr)
             {
