@@ -223,6 +223,10 @@ public sealed class McpToolSource : IAsyncDisposable
         var clientOptions = new McpClientOptions
         {
             ClientInfo = new Implementation { Name = "Nines", Version = ClientVersion },
+
+            // No sampling, roots or elicitation: a server cannot ask this process's model to generate text, learn its
+            // directories or prompt its user. Only tools are used.
+            Capabilities = new ClientCapabilities(),
             InitializationTimeout = server.ConnectTimeout,
         };
 

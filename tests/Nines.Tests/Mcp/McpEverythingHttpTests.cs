@@ -28,6 +28,10 @@ public sealed class McpEverythingHttpTests(McpServersFixture servers)
             (byName["gzip-file-as-resource"].Capabilities, byName["gzip-file-as-resource"].Verdict));
         Assert.Equal("[A][C] from annotations readOnly=false destructive=false openWorld=true; Allow (not destructive).", byName["gzip-file-as-resource"].Derivation);
 
+        // server-everything offers these only to clients that advertise sampling and roots; Nines advertises neither.
+        Assert.DoesNotContain("trigger-sampling-request", byName.Keys);
+        Assert.DoesNotContain("get-roots-list", byName.Keys);
+
         var audit = new InMemoryToolAuditSink();
         var policy = new ToolPolicyOptions { AuditSink = audit };
         source.AddPolicies(policy);
