@@ -18,7 +18,7 @@ namespace Nines.Mcp;
 /// </remarks>
 public sealed class McpServerOptions
 {
-    /// <summary>Gets or sets the server's name, used in errors, in <see cref="McpToolInfo.ServerName"/> and as the default for nothing else.</summary>
+    /// <summary>Gets or sets the server's name, used in errors and in <see cref="McpToolInfo.ServerName"/>; it does not change tool names (see <see cref="ToolNamePrefix"/>).</summary>
     /// <value>The default value is an empty string, which is invalid: every server needs a name.</value>
     public string Name { get; set; } = string.Empty;
 
