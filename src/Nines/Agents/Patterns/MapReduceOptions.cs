@@ -65,12 +65,20 @@ public sealed class MapReduceOptions<TItem, TMapped, TOutput>
             problems.Add("Reduce is not set; give the step that combines the item results.");
         }
 
+        try
+        {
+            ToMapOptions().Validate(name);
+        }
+        catch (ArgumentException ex)
+        {
+            problems.Add(ex.Message);
+        }
+
         if (problems.Count > 0)
         {
             throw new ArgumentException($"Map–reduce options for '{name}' are invalid: {string.Join(" ", problems)}");
         }
 
-        ToMapOptions().Validate(name);
         ReduceRetry?.Validate(name + PatternSteps.ReduceSuffix);
     }
 

@@ -137,12 +137,20 @@ public sealed class OrchestratorWorkersOptions<TInput, TSubtask, TWorkerResult, 
             problems.Add($"MaxSubtasks is {MaxSubtasks}; it must be at least 1.");
         }
 
+        try
+        {
+            ToMapOptions().Validate(name);
+        }
+        catch (ArgumentException ex)
+        {
+            problems.Add(ex.Message);
+        }
+
         if (problems.Count > 0)
         {
             throw new ArgumentException($"Orchestrator–workers options for '{name}' are invalid: {string.Join(" ", problems)}");
         }
 
-        ToMapOptions().Validate(name);
         ModelRetry?.Validate(name);
     }
 

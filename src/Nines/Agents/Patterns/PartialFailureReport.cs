@@ -60,7 +60,7 @@ public sealed class PartialFailureReport
     public override string ToString()
     {
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{Stage}: {Succeeded} of {Total} succeeded ({SuccessRatio:P0}; {MinSuccessRatio:P0} required) — quorum {(QuorumMet ? "met" : "NOT met")}");
+        text.Append(CultureInfo.InvariantCulture, $"{Stage}: {Succeeded} of {Total} succeeded ({Percent(SuccessRatio)}; {Percent(MinSuccessRatio)} required) — quorum {(QuorumMet ? "met" : "NOT met")}");
         if (Escalated > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"; {Escalated} escalated");
@@ -81,6 +81,8 @@ public sealed class PartialFailureReport
             .. outcomes.Where(o => !o.Succeeded || o.Escalated).Select(o => new PartialFailureEntry(
                 o.Index, Label(o.Item, describe), o.Succeeded, o.Attempts, o.Escalated, o.Succeeded ? o.PrimaryError : o.Error)),
         ]);
+
+    private static string Percent(double ratio) => (ratio * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 
     private static string Label<TItem>(TItem item, Func<TItem, string>? describe)
     {
