@@ -34,6 +34,14 @@ public sealed class OrchestratorWorkersOptions<TInput, TSubtask, TWorkerResult, 
     /// <value>The default value is null.</value>
     public Contract<SubtaskPlan<TSubtask>>? PlanContract { get; set; }
 
+    /// <summary>Chat options for the planner's call (model id, temperature); the response format is set from the contract.</summary>
+    /// <value>The default value is null.</value>
+    public ChatOptions? PlannerChatOptions { get; set; }
+
+    /// <summary>Chat options for the synthesiser's call; the response format is set from the contract.</summary>
+    /// <value>The default value is null.</value>
+    public ChatOptions? SynthesizerChatOptions { get; set; }
+
     /// <summary>The most subtasks a plan may have; a longer (or empty) plan fails the plan step.</summary>
     /// <value>The default value is 16.</value>
     public int MaxSubtasks { get; set; } = 16;

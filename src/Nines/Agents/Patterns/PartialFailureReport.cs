@@ -56,7 +56,7 @@ public sealed class PartialFailureReport
     /// <summary>The failed items only.</summary>
     public IReadOnlyList<PartialFailureEntry> Failures => [.. Entries.Where(e => !e.Succeeded)];
 
-    /// <summary>A multi-line summary: the count line, then one line per failed or escalated item.</summary>
+    /// <summary>A multi-line summary: the count line, then one line per failed or escalated item (errors shortened to 240 characters; <see cref="Entries"/> has them whole).</summary>
     public override string ToString()
     {
         var text = new StringBuilder();
@@ -69,7 +69,7 @@ public sealed class PartialFailureReport
         foreach (var entry in Entries)
         {
             var verdict = entry.Succeeded ? "ok after escalation" : entry.Escalated ? "FAILED (escalated too)" : "FAILED";
-            text.AppendLine().Append(CultureInfo.InvariantCulture, $"  #{entry.Index} {entry.Label}: {verdict}, {entry.Attempts} attempt{(entry.Attempts == 1 ? "" : "s")} — {entry.Error}");
+            text.AppendLine().Append(CultureInfo.InvariantCulture, $"  [{entry.Index}] {entry.Label}: {verdict}, {entry.Attempts} attempt{(entry.Attempts == 1 ? "" : "s")} — {Shorten(entry.Error)}");
         }
 
         return text.ToString();
@@ -81,6 +81,9 @@ public sealed class PartialFailureReport
             .. outcomes.Where(o => !o.Succeeded || o.Escalated).Select(o => new PartialFailureEntry(
                 o.Index, Label(o.Item, describe), o.Succeeded, o.Attempts, o.Escalated, o.Succeeded ? o.PrimaryError : o.Error)),
         ]);
+
+    private static string Shorten(string? error) =>
+        error is null ? "(no error recorded)" : error.Length <= 240 ? error : string.Concat(error.AsSpan(0, 237), "...");
 
     private static string Percent(double ratio) => (ratio * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
 

@@ -65,7 +65,7 @@ public static class WorkflowContextPatternExtensions
 
         var plan = await context.StepAsync(name + PatternSteps.PlanSuffix, async ct =>
         {
-            var reply = await options.Planner!.AskAsync(options.PlanPrompt!(input), options.EffectivePlanContract, cancellationToken: ct).ConfigureAwait(false);
+            var reply = await options.Planner!.AskAsync(options.PlanPrompt!(input), options.EffectivePlanContract, options.PlannerChatOptions, ct).ConfigureAwait(false);
             var subtasks = reply.Subtasks ?? [];
 
             // A caller's own contract may not bound the plan; an unbounded fan-out is a cost incident, so check here too.
@@ -94,7 +94,7 @@ public static class WorkflowContextPatternExtensions
         var synthesizer = options.Synthesizer ?? options.Planner!;
         var output = await context.StepAsync(
             name + PatternSteps.SynthesizeSuffix,
-            ct => synthesizer.AskAsync(options.SynthesisPrompt!(input, outcomes), options.SynthesisContract, cancellationToken: ct),
+            ct => synthesizer.AskAsync(options.SynthesisPrompt!(input, outcomes), options.SynthesisContract, options.SynthesizerChatOptions, ct),
             options.ModelRetry).ConfigureAwait(false);
         return new OrchestrationResult<TSubtask, TWorkerResult, TOutput>(plan, outcomes, output, report);
     }

@@ -44,7 +44,7 @@ public sealed class MapReduceTests
         var item = Assert.Single(await bed.Client().GetStepsAsync(run.RunId), s => s.Kind == StepKind.MapItem && s.Item == 1);
         Assert.Equal(("count.map[1] (escalated)", StepStatus.Completed, 4, "Escalated"), (item.Name, item.Status, item.Attempts, item.ErrorType));
         Assert.Equal("primary failed after 3 attempts: InvalidOperationException: primary model garbled beta", item.Error);
-        Assert.Contains("#1 beta: ok after escalation, 4 attempts — primary failed after 3 attempts", outcome.Report, StringComparison.Ordinal);
+        Assert.Contains("[1] beta: ok after escalation, 4 attempts — primary failed after 3 attempts", outcome.Report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,8 +88,8 @@ public sealed class MapReduceTests
             outcome.Failed);
         Assert.Equal(["beta:3:False", "delta:3:True"], outcome.Escalated);
         Assert.StartsWith("count: 3 of 4 succeeded (75%; 90% required) — quorum NOT met; 2 escalated", outcome.Report, StringComparison.Ordinal);
-        Assert.Contains("#1 beta: FAILED (escalated too), 3 attempts", outcome.Report, StringComparison.Ordinal);
-        Assert.Contains("#3 delta: ok after escalation, 3 attempts", outcome.Report, StringComparison.Ordinal);
+        Assert.Contains("[1] beta: FAILED (escalated too), 3 attempts", outcome.Report, StringComparison.Ordinal);
+        Assert.Contains("[3] delta: ok after escalation, 3 attempts", outcome.Report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class MapReduceTests
         var outcome = await bed.Client().GetResultAsync<PatternOutcome>(run.RunId);
         Assert.Equal("10/2", outcome.Output);
         Assert.Equal(["beta"], outcome.Failed);
-        Assert.Contains("#1 beta: FAILED, 2 attempts — InvalidOperationException: primary model garbled beta", outcome.Report, StringComparison.Ordinal);
+        Assert.Contains("[1] beta: FAILED, 2 attempts — InvalidOperationException: primary model garbled beta", outcome.Report, StringComparison.Ordinal);
         Assert.Equal(0, handlers.Count("escalated:beta"));
     }
 

@@ -99,7 +99,7 @@ public sealed class OrchestratorWorkersTests
         Assert.StartsWith("broken risks | ContractViolationException: ", outcome.Failed[0], StringComparison.Ordinal);
         Assert.StartsWith("broken timeline | ContractViolationException: ", outcome.Failed[1], StringComparison.Ordinal);
         Assert.Contains("research: 2 of 4 succeeded (50%; 75% required) — quorum NOT met", outcome.Report, StringComparison.Ordinal);
-        Assert.Contains("#1 broken risks: FAILED", outcome.Report, StringComparison.Ordinal);
+        Assert.Contains("[1] broken risks: FAILED", outcome.Report, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,7 +131,7 @@ public sealed class OrchestratorWorkersTests
         var failed = await bed.Client().GetRunAsync(run.RunId);
         Assert.Equal(WorkflowRunStatus.Failed, failed.Status);
         Assert.Contains("quorum not met", failed.Error, StringComparison.Ordinal);
-        Assert.Contains("#1 Section { Title = broken risks }: FAILED", failed.Error, StringComparison.Ordinal);
+        Assert.Contains("[1] Section { Title = broken risks }: FAILED", failed.Error, StringComparison.Ordinal);
         Assert.Equal(0, models.Synthesizer.Calls);
     }
 
