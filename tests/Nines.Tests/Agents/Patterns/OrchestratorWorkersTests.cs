@@ -177,6 +177,33 @@ public sealed class OrchestratorWorkersTests
     }
 
     [Fact]
+    public async Task OrchestrateAsync_WorkersAsChildWorkflows_NoMoreThanMaxConcurrencyChildrenAreUnfinishedAtOnce()
+    {
+        await using var bed = new WorkflowTestBed();
+        var models = new ResearchModels("market", "risks", "costs", "timeline", "team");
+        var client = bed.Client();
+        var unfinished = new List<int>();
+        string? parent = null;
+        models.BeforeWrite = async () =>
+        {
+            var children = await client.ListAsync(new Nines.Workflows.Storage.WorkflowRunQuery { ParentRunId = parent });
+            lock (unfinished)
+            {
+                unfinished.Add(children.Count(c => !WorkflowClient.IsFinished(c.Status)));
+            }
+        };
+        bed.Registry.Add(() => new ChildResearchFlow(models)).Add(() => new WriteSectionFlow(models));
+        var run = await client.StartAsync<ChildResearchFlow, string, PatternOutcome>("solar panels");
+        parent = run.RunId;
+
+        await bed.Worker().RunUntilIdleAsync();
+
+        Assert.Equal("brief of 5 sections", (await client.GetResultAsync<PatternOutcome>(run.RunId)).Output);
+        Assert.Equal(5, unfinished.Count);
+        Assert.All(unfinished, n => Assert.InRange(n, 1, 2));
+    }
+
+    [Fact]
     public async Task OrchestrateAsync_OptionsMissingModelsAndWorker_ThrowsListingEveryProblem()
     {
         await using var bed = new WorkflowTestBed();

@@ -34,6 +34,9 @@ internal sealed class ResearchModels
     public PatternTestChatClient Workers { get; }
 
     public PatternTestChatClient Synthesizer { get; }
+
+    /// <summary>Runs at the start of each child worker's step; a test looks at the store from here.</summary>
+    public Func<Task>? BeforeWrite { get; set; }
 }
 
 public sealed record SectionNotes(string Text);
@@ -87,7 +90,15 @@ internal sealed class UncaughtResearchFlow(ResearchModels models) : IWorkflow<st
 internal sealed class WriteSectionFlow(ResearchModels models) : IWorkflow<Section, SectionNotes>
 {
     public async Task<SectionNotes> RunAsync(WorkflowContext context, Section input) =>
-        await context.StepAsync("write", ct => models.Workers.AskAsync<SectionNotes>("Write section: " + input.Title, cancellationToken: ct));
+        await context.StepAsync("write", async ct =>
+        {
+            if (models.BeforeWrite is { } probe)
+            {
+                await probe();
+            }
+
+            return await models.Workers.AskAsync<SectionNotes>("Write section: " + input.Title, cancellationToken: ct);
+        });
 }
 
 [Workflow("research-children")]
