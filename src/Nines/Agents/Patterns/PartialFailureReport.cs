@@ -19,6 +19,8 @@ public sealed class PartialFailureReport
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(stage);
         ArgumentNullException.ThrowIfNull(entries);
+        ArgumentOutOfRangeException.ThrowIfNegative(succeeded);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(succeeded, total);
         Stage = stage;
         Total = total;
         Succeeded = succeeded;
