@@ -14,6 +14,12 @@ namespace Nines.Workflows;
 /// </remarks>
 public sealed class WorkflowContext
 {
+    /// <summary>The suffix of a map item's journal name once its escalated attempt ran.</summary>
+    internal const string EscalatedSuffix = " (escalated)";
+
+    /// <summary>The journal's error type on an item that succeeded only when escalated; its error holds the primary's failure.</summary>
+    internal const string EscalatedErrorType = "Escalated";
+
     private Random? _random;
 
     internal WorkflowContext(RunState state)
@@ -362,10 +368,29 @@ public sealed class WorkflowContext
         Func<TItem, CancellationToken, Task<TResult>> body,
         MapOptions? options = null)
     {
+        options ??= new MapOptions();
+        var (result, quorum) = await MapCoreAsync(name, items, body, escalate: null, options).ConfigureAwait(false);
+        return quorum
+            ? result
+            : throw new MapQuorumException(name, result.Items.Count(r => r.Succeeded), items.Count, options.MinSuccessRatio, [.. result.Failures.Select(f => (f.Index, f.Error ?? "failed"))]);
+    }
+
+    /// <summary>
+    /// The map behind <see cref="MapAsync{TItem, TResult}"/>, plus escalation: an item whose body failed after
+    /// <see cref="MapOptions.ItemOptions"/> retries gets one attempt of <paramref name="escalate"/>, journaled as the
+    /// same item with the name suffix <see cref="EscalatedSuffix"/>. Returns instead of throwing when the quorum is missed.
+    /// </summary>
+    internal async Task<(MapResult<TResult> Result, bool QuorumMet)> MapCoreAsync<TItem, TResult>(
+        string name,
+        IReadOnlyList<TItem> items,
+        Func<TItem, CancellationToken, Task<TResult>> body,
+        Func<TItem, CancellationToken, Task<TResult>>? escalate,
+        MapOptions options)
+    {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(items);
         ArgumentNullException.ThrowIfNull(body);
-        options ??= new MapOptions();
+        ArgumentNullException.ThrowIfNull(options);
         options.Validate(name);
         using var operation = State.Enter();
         var position = State.Begin(name, StepKind.Map, out var journaled);
@@ -383,10 +408,19 @@ public sealed class WorkflowContext
             switch (item?.Status)
             {
                 case StepStatus.Completed:
-                    results[i] = new MapItemResult<TResult>(i, true, State.Payloads.Deserialize<TResult>(item.OutputJson, Where($"{name}[{i}]", StepKind.MapItem)), null);
+                    results[i] = new MapItemResult<TResult>(i, true, State.Payloads.Deserialize<TResult>(item.OutputJson, Where(item.Name, StepKind.MapItem)), null)
+                    {
+                        Attempts = item.Attempts,
+                        Escalated = IsEscalated(item),
+                        PrimaryError = IsEscalated(item) ? item.Error : null,
+                    };
                     break;
                 case StepStatus.Failed:
-                    results[i] = new MapItemResult<TResult>(i, false, default, item.Error);
+                    results[i] = new MapItemResult<TResult>(i, false, default, IsEscalated(item) || item.ErrorType is null ? item.Error : $"{item.ErrorType}: {item.Error}")
+                    {
+                        Attempts = item.Attempts,
+                        Escalated = IsEscalated(item),
+                    };
                     break;
                 default:
                     pending.Add(i);
@@ -403,6 +437,17 @@ public sealed class WorkflowContext
                 var itemName = $"{name}[{i}]";
                 var itemStarted = State.Time.GetUtcNow();
                 var attempt = await AttemptAsync(itemName, StepKind.MapItem, position, options.ItemOptions, (_, ct) => body(items[i], ct)).ConfigureAwait(false);
+                string? primaryError = null;
+                var attempts = attempt.Attempts;
+                if (attempt.Error is not null && escalate is not null)
+                {
+                    // Only once the primary's retries are spent: one attempt of the stronger handler, no retries of its own.
+                    primaryError = $"primary failed after {attempts} attempt{(attempts == 1 ? "" : "s")}: {attempt.Error.GetType().Name}: {attempt.Error.Message}";
+                    itemName += EscalatedSuffix;
+                    attempt = await AttemptAsync(itemName, StepKind.MapItem, position, options: null, (_, ct) => escalate(items[i], ct)).ConfigureAwait(false);
+                    attempts++;
+                }
+
                 var step = new WorkflowStep
                 {
                     RunId = RunId,
@@ -411,19 +456,33 @@ public sealed class WorkflowContext
                     Name = itemName,
                     Kind = StepKind.MapItem,
                     Status = attempt.Error is null ? StepStatus.Completed : StepStatus.Failed,
-                    Attempts = attempt.Attempts,
+                    Attempts = attempts,
                     StartedAt = itemStarted,
                     CompletedAt = State.Time.GetUtcNow(),
                 };
                 if (attempt.Error is null)
                 {
-                    await State.SaveAsync(step with { OutputJson = State.Payloads.Serialize(attempt.Value, Where(itemName, StepKind.MapItem)) }).ConfigureAwait(false);
-                    results[i] = new MapItemResult<TResult>(i, true, attempt.Value, null);
+                    // An escalated success keeps the primary's failure in the journal (Error with ErrorType "Escalated"),
+                    // so `nines runs show` says why the stronger handler was needed.
+                    await State.SaveAsync(step with
+                    {
+                        OutputJson = State.Payloads.Serialize(attempt.Value, Where(itemName, StepKind.MapItem)),
+                        Error = primaryError,
+                        ErrorType = primaryError is null ? null : EscalatedErrorType,
+                    }).ConfigureAwait(false);
+                    results[i] = new MapItemResult<TResult>(i, true, attempt.Value, null) { Attempts = attempts, Escalated = primaryError is not null, PrimaryError = primaryError };
                 }
                 else
                 {
-                    await State.SaveAsync(step with { Error = attempt.Error.Message, ErrorType = attempt.Error.GetType().Name }).ConfigureAwait(false);
-                    results[i] = new MapItemResult<TResult>(i, false, default, $"{attempt.Error.GetType().Name}: {attempt.Error.Message}");
+                    var error = primaryError is null
+                        ? $"{attempt.Error.GetType().Name}: {attempt.Error.Message}"
+                        : $"escalated attempt failed: {attempt.Error.GetType().Name}: {attempt.Error.Message}; {primaryError}";
+                    await State.SaveAsync(step with
+                    {
+                        Error = primaryError is null ? attempt.Error.Message : error,
+                        ErrorType = attempt.Error.GetType().Name,
+                    }).ConfigureAwait(false);
+                    results[i] = new MapItemResult<TResult>(i, false, default, error) { Attempts = attempts, Escalated = primaryError is not null };
                 }
             }
             finally
@@ -453,9 +512,7 @@ public sealed class WorkflowContext
             await State.SaveAsync(finished).ConfigureAwait(false);
         }
 
-        return quorum
-            ? result
-            : throw new MapQuorumException(name, succeeded, items.Count, options.MinSuccessRatio, [.. result.Failures.Select(f => (f.Index, f.Error ?? "failed"))]);
+        return (result, quorum);
     }
 
     private async Task SleepCoreAsync(TimeSpan duration, string name)
@@ -626,6 +683,8 @@ public sealed class WorkflowContext
             return source.Next();
         }
     }
+
+    private static bool IsEscalated(WorkflowStep item) => item.Name.EndsWith(EscalatedSuffix, StringComparison.Ordinal);
 
     private PayloadRedactionContext Where(string step, StepKind kind) => new(RunId, Workflow, step, kind);
 
