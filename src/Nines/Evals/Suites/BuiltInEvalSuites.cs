@@ -1,10 +1,11 @@
 using Nines.Evals.Suites.Hanoi;
+using Nines.Evals.Suites.Injection;
 using Nines.Evals.Suites.Invoices;
 using Nines.Evals.Suites.Triage;
 
 namespace Nines.Evals;
 
-/// <summary>The suites that ship with Nines, found by <c>nines eval &lt;name&gt;</c>: <c>invoices</c>, <c>triage</c> and <c>hanoi</c>.</summary>
+/// <summary>The suites that ship with Nines, found by <c>nines eval &lt;name&gt;</c>: <c>invoices</c>, <c>triage</c>, <c>hanoi</c> and <c>injection</c>.</summary>
 /// <remarks>
 /// <para><c>invoices</c>: typed invoice extraction on a simulated model under chaos, one bare call against resilience + a
 /// semantic contract + first-to-ahead-by-k voting.</para>
@@ -12,10 +13,12 @@ namespace Nines.Evals;
 /// injection fails.</para>
 /// <para><c>hanoi</c>: the MAKER task (Meyerson et al. 2025): Towers of Hanoi, one voted model call per move, a million
 /// moves with zero errors.</para>
-/// <para>All three run on <c>sim:</c> models with known right answers; docs/evals-suites.md describes what each measures.</para>
+/// <para><c>injection</c>: AgentDojo-style prompt injection against a tool-using agent (e-mail, files, payments): utility and
+/// attack success rate, undefended vs the Rule of Two vs quarantine.</para>
+/// <para>All of them run on <c>sim:</c> models with known right answers; docs/evals-suites.md describes what each measures.</para>
 /// </remarks>
 public static class BuiltInEvalSuites
 {
     /// <summary>Gets the built-in suite definitions.</summary>
-    public static IReadOnlyList<EvalSuiteDefinition> All { get; } = [InvoicesSuite.Definition, TriageSuite.Definition, HanoiSuite.Definition];
+    public static IReadOnlyList<EvalSuiteDefinition> All { get; } = [InvoicesSuite.Definition, TriageSuite.Definition, HanoiSuite.Definition, InjectionSuite.Definition];
 }
