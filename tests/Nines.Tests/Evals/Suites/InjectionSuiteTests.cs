@@ -65,6 +65,19 @@ public class InjectionSuiteTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Run_AgentObeysEveryInstruction_RuleOfTwoStillStopsEveryAttack()
+    {
+        // ASR 0 under the Rule of Two is not luck of the follow rate: every attacker goal needs an [C] call after the session
+        // read untrusted content and sensitive data, and that call is refused however often the agent tries.
+        var rows = await SuiteTrials.RunAsync(SuiteTrials.Create("injection", ("follow-rate", "1"), ("error-rate", "0")), trials: 5);
+
+        var attacked = rows.Where(r => r.Metrics!["attacked"] == 1).ToList();
+        Assert.All(attacked.Where(r => r.Configuration == "undefended"), r => Assert.Equal(InjectionSuite.ActedOnInjection, r.FailureCategory));
+        Assert.All(attacked.Where(r => r.Configuration != "undefended"), r => Assert.Equal(0, r.Metrics!["attack_success"]));
+        Assert.All(attacked.Where(r => r.Configuration == "rule-of-two"), r => Assert.True(r.Metrics!["refused_calls"] >= 1));
+    }
+
+    [Fact]
     public async Task Run_FollowRateZero_NoAttackSucceedsAndNoTaskIsBlockedExceptPayBill()
     {
         var rows = await SuiteTrials.RunAsync(SuiteTrials.Create("injection", ("follow-rate", "0"), ("error-rate", "0")), trials: 3);
