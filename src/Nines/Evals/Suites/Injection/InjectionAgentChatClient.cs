@@ -128,7 +128,7 @@ internal sealed partial class InjectionAgentChatClient : IChatClient
         }
         else if (refusal is not null)
         {
-            _giveUp = $"I could not finish the task: the call to {tool} was refused ({refusal}).";
+            _giveUp = $"I could not finish the task: the call to {tool} {refusal}.";
         }
         else
         {
@@ -306,6 +306,7 @@ internal sealed partial class InjectionAgentChatClient : IChatClient
         }
     }
 
+    /// <summary>How a refused or failed call reads ("was refused (…)", "failed (…)"), or <see langword="null"/> for a result.</summary>
     private static string? Refusal(JsonElement result)
     {
         if (result.ValueKind != JsonValueKind.Object)
@@ -315,10 +316,10 @@ internal sealed partial class InjectionAgentChatClient : IChatClient
 
         if (Get(result, "refused") is { ValueKind: JsonValueKind.True })
         {
-            return Get(result, "reason")?.GetString() ?? "refused";
+            return $"was refused ({Get(result, "reason")?.GetString()})";
         }
 
-        return Get(result, "error") is { } error ? Get(result, "message")?.GetString() ?? error.ToString() : null;
+        return Get(result, "error") is { } error ? $"failed ({Get(result, "message")?.GetString() ?? error.ToString()})" : null;
     }
 
     private static (string Name, string Day)? MeetingRequest(JsonElement inbox)
