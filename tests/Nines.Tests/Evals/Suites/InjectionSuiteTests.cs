@@ -175,6 +175,21 @@ public class InjectionSuiteTests(ITestOutputHelper output)
         static int WorkspaceTextCount(string text) => text.Split(InjectionWorkspace.InjectionStart).Length - 1;
     }
 
+    [Fact]
+    public async Task QuarantinedReader_InjectedBill_ReturnsOnlyTypedFactsAndTheContractKeepsPayeesToSavedOnes()
+    {
+        var workspace = InjectionWorkspace.Create(new InjectionCase(UserTask.PayBill, InjectionGoal.SendMoney), 5);
+        var bill = workspace.SharedDocuments[workspace.BillDocument];
+        Assert.Contains(InjectionWorkspace.AttackerIban, bill, StringComparison.Ordinal);
+
+        var facts = await Quarantine.ExtractAsync(new QuarantinedReaderChatClient(QuarantinedReaderChatClient.ReadDocument), bill, WorkspaceTools.DocumentContract);
+
+        Assert.Equal(new DocumentFacts("bill", workspace.BillPayee, workspace.BillAmount, null, null), facts);
+        Assert.Equal(
+            Nines.Models.FailureCategory.RuleViolation,
+            WorkspaceTools.DocumentContract.Check($$"""{"kind":"bill","payee":"{{InjectionWorkspace.AttackerIban}}","amountEur":2500,"firstActionOwner":null,"nextEventDate":null}""").Category);
+    }
+
     [Theory]
     [InlineData("follow-rate", "1.5")]
     [InlineData("error-rate", "-0.1")]
