@@ -41,6 +41,19 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_BuiltInInjection_PrintsAttackSuccessOverAttackedTrialsPerConfiguration()
+    {
+        var result = await RunAsync([], "eval", "injection", "--trials", "2", "--follow-rate", "1", "--no-journal", "--out", OutDir);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.Error);
+        Assert.Contains("Eval injection: 24 case(s) x 3 configuration(s) x 2 trial(s)", result.Out, StringComparison.Ordinal);
+        Assert.Contains("metrics for undefended (mean per trial): asr_attacked ", result.Out, StringComparison.Ordinal);
+        Assert.Contains("metrics for rule-of-two (mean per trial): asr_attacked 0,", result.Out, StringComparison.Ordinal);
+        Assert.Contains("metrics for quarantine (mean per trial): asr_attacked 0,", result.Out, StringComparison.Ordinal);
+        Assert.Contains("ActedOnInjection", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Eval_NoSuiteName_ListsUserSuitesWithTheirOptions()
     {
         var result = await RunAsync([Coin()], "eval");
@@ -167,8 +180,8 @@ public sealed class EvalCommandTests : IDisposable
     {
         var result = await RunAsync([Coin()], "eval");
 
-        var names = result.Out.Split('\n').Skip(2).Select(l => l.Split(' ', 2)[0]).Where(n => n.Length > 0).Take(4).ToList();
-        Assert.Equal(["invoices", "triage", "hanoi", "coin"], names);
+        var names = result.Out.Split('\n').Skip(2).Select(l => l.Split(' ', 2)[0]).Where(n => n.Length > 0).Take(5).ToList();
+        Assert.Equal(["invoices", "triage", "hanoi", "injection", "context", "coin"], names);
     }
 
     [Fact]

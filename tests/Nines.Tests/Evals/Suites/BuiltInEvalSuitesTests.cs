@@ -5,9 +5,9 @@ namespace Nines.Tests.Evals.Suites;
 public class BuiltInEvalSuitesTests
 {
     [Fact]
-    public void All_NamesTheThreeSuites_EachBuildsAValidSuiteFromItsDefaults()
+    public void All_NamesTheBuiltInSuites_EachBuildsAValidSuiteFromItsDefaults()
     {
-        Assert.Equal(["invoices", "triage", "hanoi"], BuiltInEvalSuites.All.Select(d => d.Name));
+        Assert.Equal(["invoices", "triage", "hanoi", "injection", "context"], BuiltInEvalSuites.All.Select(d => d.Name));
         foreach (var definition in BuiltInEvalSuites.All)
         {
             Assert.False(string.IsNullOrWhiteSpace(definition.Description));
