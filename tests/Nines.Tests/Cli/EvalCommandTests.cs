@@ -180,7 +180,7 @@ public sealed class EvalCommandTests : IDisposable
     {
         var result = await RunAsync([Coin()], "eval");
 
-        var names = result.Out.Split('\n').Skip(2).Select(l => l.Split(' ', 2)[0]).Where(n => n.Length > 0).Take(5).ToList();
+        var names = result.Out.Split('\n').Skip(2).Select(l => l.Split(' ', 2)[0]).Where(n => n.Length > 0).Take(6).ToList();
         Assert.Equal(["invoices", "triage", "hanoi", "injection", "context", "coin"], names);
     }
 
