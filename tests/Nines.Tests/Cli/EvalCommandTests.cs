@@ -41,6 +41,18 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_BuiltInContext_ComparesTheBudgetWithNoBudget()
+    {
+        var result = await RunAsync(
+            [], "eval", "context", "--cases", "2", "--chunks", "4", "--trials", "2", "--speedup", "100000", "--no-journal", "--out", OutDir);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains("no-budget", result.Out, StringComparison.Ordinal);
+        Assert.Contains("metrics for budget (mean per trial):", result.Out, StringComparison.Ordinal);
+        Assert.Contains("peak_prompt_tokens", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Eval_NoSuiteName_ListsUserSuitesWithTheirOptions()
     {
         var result = await RunAsync([Coin()], "eval");
@@ -167,8 +179,8 @@ public sealed class EvalCommandTests : IDisposable
     {
         var result = await RunAsync([Coin()], "eval");
 
-        var names = result.Out.Split('\n').Skip(2).Select(l => l.Split(' ', 2)[0]).Where(n => n.Length > 0).Take(4).ToList();
-        Assert.Equal(["invoices", "triage", "hanoi", "coin"], names);
+        var names = result.Out.Split('\n').Skip(2).Select(l => l.Split(' ', 2)[0]).Where(n => n.Length > 0).Take(5).ToList();
+        Assert.Equal(["invoices", "triage", "hanoi", "context", "coin"], names);
     }
 
     [Fact]
