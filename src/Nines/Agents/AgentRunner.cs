@@ -336,7 +336,9 @@ public sealed class AgentRunner
         return reduction.Fits
             ? (prompt, null)
             : (prompt, $"The prompt for model call {modelCall} is about {reduction.TokensAfter} tokens after reduction; MaxContextTokens is {budget}. " +
-                "What is always kept (system messages, instructions, the task and the latest turn) does not fit: raise the budget, shorten the instructions or the task, or have tools return less.");
+                (_contextReducer is not null
+                    ? "What is always kept (system messages, instructions, the task and the latest turn) does not fit: raise the budget, shorten the instructions or the task, or have tools return less."
+                    : "The ContextReducer's output is still over budget: raise the budget or use a reducer that removes more."));
     }
 
 #pragma warning disable MEAI001 // IChatReducer is experimental in Microsoft.Extensions.AI; the caller opted in by setting ContextReducer.

@@ -54,6 +54,18 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Eval_BuiltInContext_ComparesTheBudgetWithNoBudget()
+    {
+        var result = await RunAsync(
+            [], "eval", "context", "--cases", "2", "--chunks", "4", "--trials", "2", "--speedup", "100000", "--no-journal", "--out", OutDir);
+
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        Assert.Contains("no-budget", result.Out, StringComparison.Ordinal);
+        Assert.Contains("metrics for budget (mean per trial):", result.Out, StringComparison.Ordinal);
+        Assert.Contains("peak_prompt_tokens", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Eval_NoSuiteName_ListsUserSuitesWithTheirOptions()
     {
         var result = await RunAsync([Coin()], "eval");

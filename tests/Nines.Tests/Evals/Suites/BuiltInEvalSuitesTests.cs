@@ -24,7 +24,7 @@ public class BuiltInEvalSuitesTests
     public void All_SimulatedLatencySuites_RunOnAScaledClock()
     {
         // The runner hands EvalSuite.Time to every trial; the sim-latency suites must set one or they would wait in real time.
-        foreach (var name in new[] { "invoices", "triage" })
+        foreach (var name in new[] { "invoices", "triage", "context" })
         {
             var definition = BuiltInEvalSuites.All.Single(d => d.Name == name);
             var suite = definition.Create(new EvalSuiteArguments(definition.Parameters));

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.AI;
 using Nines.Models;
@@ -107,7 +107,7 @@ internal sealed partial class ContextAgentChatClient(IChatClient inner) : Delega
             }
         }
 
-        return JsonSerializer.Serialize(new Dictionary<string, string> { ["ticket"] = ticket, ["rootCause"] = cause }, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(Dictionary<string, string>)));
+        return new JsonObject { ["ticket"] = ticket, ["rootCause"] = cause }.ToJsonString();
     }
 
     [GeneratedRegex(@"Next: chunk (\d+)\.", RegexOptions.CultureInvariant)]
