@@ -1,23 +1,11 @@
-using Microsoft.Data.Sqlite;
-
 namespace Nines.Tests.Samples;
 
 /// <summary>samples/MapReduce in-process: escalations in the normal run, the partial-failure report in the outage run.</summary>
 public sealed class MapReduceSampleTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("nines-mapreduce-").FullName;
+    private readonly SampleScratch _scratch = new("nines-mapreduce-", "reviews.db");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task Main_Normal_LabelsEveryReviewEscalatingTheOnesTheCheapModelFailedTwice()
@@ -48,19 +36,13 @@ public sealed class MapReduceSampleTests : IDisposable
     public async Task Main_SameSeedTwiceOnFreshStores_PrintsTheSameRun()
     {
         var first = await RunAsync("normal", "--seed", "5");
-        var second = await RunAsync("normal", "--seed", "5", "--store", Path.Combine(_directory, "other.db"));
+        var second = await RunAsync("normal", "--seed", "5", "--store", _scratch.StorePath("other.db"));
 
         Assert.Equal(Strip(first.Output), Strip(second.Output));
         Assert.Contains("3 escalated", first.Output, StringComparison.Ordinal);
     }
 
-    private async Task<(int Exit, string Output)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        var withStore = args.Contains("--store") ? args : [.. args, "--store", Path.Combine(_directory, "reviews.db")];
-        var exit = await Nines.Samples.MapReduce.Program.RunAsync(withStore, output);
-        return (exit, output.ToString());
-    }
+    private Task<(int Exit, string Output)> RunAsync(params string[] args) => _scratch.RunAsync((a, o) => Nines.Samples.MapReduce.Program.RunAsync(a, o), args);
 
-    private string Strip(string output) => output.Replace(Path.Combine(_directory, "other.db"), "STORE", StringComparison.Ordinal).Replace(Path.Combine(_directory, "reviews.db"), "STORE", StringComparison.Ordinal);
+    private string Strip(string output) => output.Replace(_scratch.StorePath("other.db"), "STORE", StringComparison.Ordinal).Replace(_scratch.StorePath("reviews.db"), "STORE", StringComparison.Ordinal);
 }

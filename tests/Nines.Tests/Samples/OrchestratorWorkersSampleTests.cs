@@ -1,23 +1,11 @@
-using Microsoft.Data.Sqlite;
-
 namespace Nines.Tests.Samples;
 
 /// <summary>samples/OrchestratorWorkers in-process: a brief with escalated workers, a missed quorum, and a rerun that calls no model.</summary>
 public sealed class OrchestratorWorkersSampleTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("nines-orchestrator-").FullName;
+    private readonly SampleScratch _scratch = new("nines-orchestrator-", "briefs.db");
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task Main_Normal_PlansRunsWorkersEscalatesTwoAndWritesTheBrief()
@@ -56,12 +44,7 @@ public sealed class OrchestratorWorkersSampleTests : IDisposable
         Assert.Equal(Body(first.Output), Body(again.Output));
     }
 
-    private async Task<(int Exit, string Output)> RunAsync(params string[] args)
-    {
-        using var output = new StringWriter();
-        var exit = await Nines.Samples.OrchestratorWorkers.Program.RunAsync([.. args, "--store", Path.Combine(_directory, "briefs.db")], output);
-        return (exit, output.ToString());
-    }
+    private Task<(int Exit, string Output)> RunAsync(params string[] args) => _scratch.RunAsync((a, o) => Nines.Samples.OrchestratorWorkers.Program.RunAsync(a, o), args);
 
     private static string Body(string output) => output[..output.IndexOf("Model calls", StringComparison.Ordinal)];
 }
