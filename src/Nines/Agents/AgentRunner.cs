@@ -186,7 +186,7 @@ public sealed class AgentRunner
                     run.Conversation.AddRange(response.Messages.Select(m => WithApprovalRequests(m, needed)));
                     return run.Stop<T>(
                         AgentStopReason.ApprovalRequired,
-                        $"The model called {string.Join(", ", needed.Select(c => $"'{c.Name}' ({c.CallId})"))}, which need the host's approval. " +
+                        $"The model called {string.Join(", ", needed.Keys.Select(c => $"'{c.Name}' ({c.CallId})"))}, which need the host's approval. " +
                         "Add a message with each request's CreateResponse(approved, reason) to Messages and run again to continue.");
                 }
 
@@ -236,14 +236,47 @@ public sealed class AgentRunner
         return null;
     }
 
-    private static List<FunctionCallContent> HostApprovalsNeeded(List<FunctionCallContent> calls, Dictionary<string, AIFunction> functions) =>
-        [.. calls.Where(c => functions.TryGetValue(c.Name, out var f) && f.GetService(typeof(ApprovalRequiredAIFunction)) is not null)];
+    /// <summary>The calls the host must approve: tools wrapped in <see cref="ApprovalRequiredAIFunction"/>, and guarded tools whose guard asks the host (<see cref="HostToolApprover"/>), with the guard's reason.</summary>
+    private static Dictionary<FunctionCallContent, string?> HostApprovalsNeeded(List<FunctionCallContent> calls, Dictionary<string, AIFunction> functions)
+    {
+        var needed = new Dictionary<FunctionCallContent, string?>(ReferenceEqualityComparer.Instance);
+        foreach (var call in calls)
+        {
+            if (call.Exception is not null || !functions.TryGetValue(call.Name, out var function))
+            {
+                continue;
+            }
 
-    private static ChatMessage WithApprovalRequests(ChatMessage message, List<FunctionCallContent> needed)
+            if (function.GetService(typeof(ApprovalRequiredAIFunction)) is not null)
+            {
+                needed[call] = null;
+            }
+            else if (function.GetService(typeof(GuardedAIFunction)) is GuardedAIFunction guarded
+                && guarded.NeedsHostApproval(new AIFunctionArguments(call.Arguments)) is { } reason)
+            {
+                needed[call] = reason;
+            }
+        }
+
+        return needed;
+    }
+
+    private static ChatMessage WithApprovalRequests(ChatMessage message, Dictionary<FunctionCallContent, string?> needed)
     {
         var copy = message.Clone();
-        copy.Contents = [.. message.Contents.Select(c => c is FunctionCallContent call && needed.Contains(call) ? new ToolApprovalRequestContent(call.CallId, call) : c)];
+        copy.Contents = [.. message.Contents.Select(c => c is FunctionCallContent call && needed.TryGetValue(call, out var reason) ? Request(call, reason) : c)];
         return copy;
+
+        static AIContent Request(FunctionCallContent call, string? reason)
+        {
+            var request = new ToolApprovalRequestContent(call.CallId, call);
+            if (reason is not null)
+            {
+                request.AdditionalProperties = new AdditionalPropertiesDictionary { [HostToolApprover.ReasonKey] = reason };
+            }
+
+            return request;
+        }
     }
 
     /// <summary>
@@ -416,7 +449,10 @@ public sealed class AgentRunner
         // below bound the tool itself and never a human's approval (which may be a durable wait of days).
         var invocationArguments = new AIFunctionArguments(call.Arguments);
         var attempts = 0;
-        var scope = new ToolCallScope(call.CallId, (invoke, token) => ExecuteWithRetryAsync(call.Name, invoke, count => attempts = count, token));
+        var scope = new ToolCallScope(call.CallId, (invoke, token) => ExecuteWithRetryAsync(call.Name, invoke, count => attempts = count, token))
+        {
+            HostDecision = approval is null ? null : new ToolApprovalDecision(approval.Approved, approval.Reason, "host"),
+        };
         invocationArguments.Context = new Dictionary<object, object?> { [ToolCallScope.Key] = scope };
         var guarded = function.GetService(typeof(ToolSession)) is not null;
         try

@@ -22,7 +22,10 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
     }
 
     public override object? GetService(Type serviceType, object? serviceKey = null) =>
-        serviceKey is null && serviceType == typeof(ToolSession) ? _session : base.GetService(serviceType, serviceKey);
+        serviceKey is not null ? base.GetService(serviceType, serviceKey)
+        : serviceType == typeof(ToolSession) ? _session
+        : serviceType == typeof(GuardedAIFunction) ? this
+        : base.GetService(serviceType, serviceKey);
 
     protected override async ValueTask<object?> InvokeCoreAsync(AIFunctionArguments arguments, CancellationToken cancellationToken)
     {
@@ -46,9 +49,9 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
         // 2. Approval: in process through the IToolApprover, or in a workflow as a durable signal.
         if (check.Decision == ToolDecisionKind.ApprovalRequested)
         {
-            var decision = journal is null
-                ? await _session.Guard.Approver!.ApproveAsync(Request(arguments, callId, argumentsJson!, check.Reason), cancellationToken).ConfigureAwait(false)
-                : await journal.WaitForApprovalAsync(callId!).ConfigureAwait(false);
+            var decision = journal is not null
+                ? await journal.WaitForApprovalAsync(callId!).ConfigureAwait(false)
+                : scope?.HostDecision ?? await _session.Guard.Approver!.ApproveAsync(Request(arguments, callId, argumentsJson!, check.Reason), cancellationToken).ConfigureAwait(false);
             var outcome = journal is null
                 ? await RecordApprovalAsync(activity, callId, argumentsJson!, decision, cancellationToken).ConfigureAwait(false)
                 : await journal.StepAsync($"tools.approval:{Name}", token => RecordApprovalAsync(activity, callId, argumentsJson!, decision, token).AsTask()).ConfigureAwait(false);
@@ -97,28 +100,58 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
     private async ValueTask<ToolAuditRecord> CheckAsync(
         Activity? activity, AIFunctionArguments arguments, string? callId, string? argumentsJson, CancellationToken cancellationToken)
     {
+        var (decision, reason) = Evaluate(arguments, argumentsJson, takePermit: true);
+        if (decision == ToolDecisionKind.ApprovalRequested && _session.Journal is { } journal)
+        {
+            reason += " " + journal.DescribeApproval(callId!);
+        }
+        else if (decision == ToolDecisionKind.ApprovalRequested && _session.Guard.Approver is null)
+        {
+            (decision, reason) = (ToolDecisionKind.Denied, reason + " No approver is configured, so the call is refused.");
+        }
+
+        return await AuditAsync(activity, callId, argumentsJson ?? "{}", decision, reason, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Why the call would need the host's approval (<see cref="HostToolApprover"/>), or <see langword="null"/> when it
+    /// would not: refused by an automatic check, allowed outright, or approved some other way. Takes no rate-limit permit
+    /// and writes no audit record; the call itself is checked again when it runs.
+    /// </summary>
+    internal string? NeedsHostApproval(AIFunctionArguments arguments)
+    {
+        if (_session.Journal is not null || _session.Guard.Approver is not HostToolApprover)
+        {
+            return null;
+        }
+
+        var (decision, reason) = Evaluate(arguments, SerialiseArguments(arguments), takePermit: false);
+        return decision == ToolDecisionKind.ApprovalRequested ? reason : null;
+    }
+
+    /// <summary>Checks 1–5 without side effects beyond the rate-limit permit (when <paramref name="takePermit"/>).</summary>
+    private (ToolDecisionKind Decision, string Reason) Evaluate(AIFunctionArguments arguments, string? argumentsJson, bool takePermit)
+    {
         var guard = _session.Guard;
         if (argumentsJson is null)
         {
-            return await RefuseAsync(activity, callId, "{}",
-                $"The arguments for '{Name}' cannot be written as JSON, so they cannot be checked; send plain JSON values.", cancellationToken).ConfigureAwait(false);
+            return (ToolDecisionKind.Denied, $"The arguments for '{Name}' cannot be written as JSON, so they cannot be checked; send plain JSON values.");
         }
 
         var policy = guard.FindPolicy(Name);
         if (policy is null)
         {
-            return await RefuseAsync(activity, callId, argumentsJson,
-                $"No policy is configured for tool '{Name}', and unlisted tools are refused; add it to ToolPolicyOptions.Tools.", cancellationToken).ConfigureAwait(false);
+            return (ToolDecisionKind.Denied, $"No policy is configured for tool '{Name}', and unlisted tools are refused; add it to ToolPolicyOptions.Tools.");
         }
 
         if (policy.Verdict == ToolVerdict.Deny)
         {
-            return await RefuseAsync(activity, callId, argumentsJson, $"Tool '{Name}' is not allowed by policy.", cancellationToken).ConfigureAwait(false);
+            return (ToolDecisionKind.Denied, $"Tool '{Name}' is not allowed by policy.");
         }
 
         if (guard.ValidateArguments && ValidateSchema(argumentsJson) is { } schemaError)
         {
-            return await RefuseAsync(activity, callId, argumentsJson, schemaError, cancellationToken).ConfigureAwait(false);
+            return (ToolDecisionKind.Denied, schemaError);
         }
 
         var broken = policy.Rules
@@ -127,8 +160,7 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
             .ToList();
         if (broken.Count > 0)
         {
-            return await RefuseAsync(activity, callId, argumentsJson,
-                $"The arguments break the policy of '{Name}': {string.Join("; ", broken)}.", cancellationToken).ConfigureAwait(false);
+            return (ToolDecisionKind.Denied, $"The arguments break the policy of '{Name}': {string.Join("; ", broken)}.");
         }
 
         var approvalReason = policy.Verdict == ToolVerdict.RequireApproval ? $"Tool '{Name}' requires approval by policy." : null;
@@ -136,7 +168,7 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
         {
             if (guard.RuleOfTwo == RuleOfTwoAction.Block)
             {
-                return await RefuseAsync(activity, callId, argumentsJson, ruleOfTwo, cancellationToken).ConfigureAwait(false);
+                return (ToolDecisionKind.Denied, ruleOfTwo);
             }
 
             approvalReason = approvalReason is null ? ruleOfTwo : approvalReason + " " + ruleOfTwo;
@@ -144,30 +176,14 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
 
         // The rate limit is taken last among the automatic checks so refused calls do not spend permits,
         // but before approval so a human is not asked about a call that cannot run.
-        if (policy.RateLimit is { } limit && guard.TryAcquire(Name, limit) is { } retryAfter)
+        if (takePermit && policy.RateLimit is { } limit && guard.TryAcquire(Name, limit) is { } retryAfter)
         {
-            return await RefuseAsync(activity, callId, argumentsJson,
-                $"Tool '{Name}' is rate limited to {limit.PermitLimit} calls per {limit.Window}; try again in {retryAfter}.", cancellationToken).ConfigureAwait(false);
+            return (ToolDecisionKind.Denied, $"Tool '{Name}' is rate limited to {limit.PermitLimit} calls per {limit.Window}; try again in {retryAfter}.");
         }
 
-        if (approvalReason is null)
-        {
-            return await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Allowed, "Passed policy checks.", cancellationToken).ConfigureAwait(false);
-        }
-
-        if (_session.Journal is { } journal)
-        {
-            return await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.ApprovalRequested,
-                approvalReason + " " + journal.DescribeApproval(callId!), cancellationToken).ConfigureAwait(false);
-        }
-
-        if (guard.Approver is null)
-        {
-            return await RefuseAsync(activity, callId, argumentsJson,
-                approvalReason + " No approver is configured, so the call is refused.", cancellationToken).ConfigureAwait(false);
-        }
-
-        return await AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.ApprovalRequested, approvalReason, cancellationToken).ConfigureAwait(false);
+        return approvalReason is null
+            ? (ToolDecisionKind.Allowed, "Passed policy checks.")
+            : (ToolDecisionKind.ApprovalRequested, approvalReason);
     }
 
     /// <summary>Audits an approver's decision; an approval is followed by the Allowed record.</summary>
@@ -196,9 +212,6 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
         null => JsonSerializer.SerializeToElement<object?>(null, JsonSerializerOptions),
         _ => JsonSerializer.SerializeToElement(result, JsonSerializerOptions.GetTypeInfo(result.GetType())),
     };
-
-    private ValueTask<ToolAuditRecord> RefuseAsync(Activity? activity, string? callId, string argumentsJson, string reason, CancellationToken cancellationToken) =>
-        AuditAsync(activity, callId, argumentsJson, ToolDecisionKind.Denied, reason, cancellationToken);
 
     private async ValueTask<ToolAuditRecord> AuditAsync(
         Activity? activity, string? callId, string argumentsJson, ToolDecisionKind decision, string reason, CancellationToken cancellationToken)

@@ -19,6 +19,9 @@ internal sealed class ToolCallScope(string? callId, Func<Func<CancellationToken,
     /// <summary>Gets the model's call id.</summary>
     public string? CallId { get; } = callId;
 
+    /// <summary>Gets or sets the host's answer to the call's approval request (<see cref="HostToolApprover"/>), when the loop has one.</summary>
+    public ToolApprovalDecision? HostDecision { get; init; }
+
     /// <summary>Finds the scope a loop attached to <paramref name="arguments"/>, if any.</summary>
     public static ToolCallScope? From(AIFunctionArguments arguments) =>
         arguments.Context is { } context && context.TryGetValue(Key, out var value) ? value as ToolCallScope : null;
