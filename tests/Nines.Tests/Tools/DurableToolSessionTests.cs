@@ -101,6 +101,33 @@ public sealed class DurableToolSessionTests
     }
 
     [Fact]
+    public async Task Approval_WithNinesRunsApprove_WrongCallIdIsRefusedNamingTheOpenOne_RightOneRunsTheTool()
+    {
+        await using var bed = new WorkflowTestBed();
+        var harness = new AgentHarness(AgentTestChatClient.Scripted(
+            AgentTestChatClient.Call("pay", new { amount = 300 }),
+            AgentTestChatClient.Text("paid")));
+        harness.Options.Tools["pay"] = new ToolPolicy { Verdict = ToolVerdict.RequireApproval, Capabilities = ToolCapabilities.ExternalEffect };
+        bed.Registry.Add(() => new ToolAgentFlow(harness));
+        var client = bed.Client();
+        var run = await client.StartAsync<ToolAgentFlow, string, string>("pay invoice 17");
+        await bed.Worker().RunUntilIdleAsync();
+        var store = "sqlite:" + bed.Path;
+
+        var wrong = await CliTestRunner.RunAsync(bed.Time, "runs", "approve", run.RunId, "call-9", "--by", "alice", "--store", store);
+        var right = await CliTestRunner.RunAsync(bed.Time, "runs", "approve", run.RunId, "call-0", "--by", "alice", "--reason", "checked", "--store", store);
+        await bed.Worker().RunUntilIdleAsync();
+
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("not waiting for approval of 'call-9'; it waits for approval of: call-0.", wrong.Error, StringComparison.Ordinal);
+        Assert.Equal(0, right.ExitCode);
+        Assert.Contains("approved call 'call-0'", right.Out, StringComparison.Ordinal);
+        Assert.Equal("Completed|paid|ExternalEffect", await client.GetResultAsync<string>(run.RunId));
+        Assert.Equal(1, harness.Payments);
+        Assert.Equal("Approved by alice: checked", (await client.GetToolAuditAsync(run.RunId))[^1].Reason);
+    }
+
+    [Fact]
     public async Task Approval_NoDecisionBeforeTheTimeout_CallIsRejectedAndJournaled()
     {
         await using var bed = new WorkflowTestBed();
