@@ -74,14 +74,7 @@ public sealed class DurableToolSessionTests
     public async Task Approval_RejectedWithTheCliSignal_ToolNeverRunsAndTheModelIsToldWhy()
     {
         await using var bed = new WorkflowTestBed();
-        var harness = new AgentHarness(AgentTestChatClient.Scripted(
-            AgentTestChatClient.Call("pay", new { amount = 300 }),
-            AgentTestChatClient.Text("could not pay")));
-        harness.Options.Tools["pay"] = new ToolPolicy { Verdict = ToolVerdict.RequireApproval, Capabilities = ToolCapabilities.ExternalEffect };
-        bed.Registry.Add(() => new ToolAgentFlow(harness));
-        var client = bed.Client();
-        var run = await client.StartAsync<ToolAgentFlow, string, string>("pay invoice 17");
-        await bed.Worker().RunUntilIdleAsync();
+        var (harness, client, run) = await StartPaymentAwaitingApprovalAsync(bed, "could not pay");
 
         var store = "sqlite:" + bed.Path;
         var waiting = await CliTestRunner.RunAsync(bed.Time, "runs", "show", run.RunId, "--store", store);
@@ -104,14 +97,7 @@ public sealed class DurableToolSessionTests
     public async Task Approval_WithNinesRunsApprove_WrongCallIdIsRefusedNamingTheOpenOne_RightOneRunsTheTool()
     {
         await using var bed = new WorkflowTestBed();
-        var harness = new AgentHarness(AgentTestChatClient.Scripted(
-            AgentTestChatClient.Call("pay", new { amount = 300 }),
-            AgentTestChatClient.Text("paid")));
-        harness.Options.Tools["pay"] = new ToolPolicy { Verdict = ToolVerdict.RequireApproval, Capabilities = ToolCapabilities.ExternalEffect };
-        bed.Registry.Add(() => new ToolAgentFlow(harness));
-        var client = bed.Client();
-        var run = await client.StartAsync<ToolAgentFlow, string, string>("pay invoice 17");
-        await bed.Worker().RunUntilIdleAsync();
+        var (harness, client, run) = await StartPaymentAwaitingApprovalAsync(bed, "paid");
         var store = "sqlite:" + bed.Path;
 
         var wrong = await CliTestRunner.RunAsync(bed.Time, "runs", "approve", run.RunId, "call-9", "--by", "alice", "--store", store);
@@ -131,17 +117,7 @@ public sealed class DurableToolSessionTests
     public async Task Approval_NoDecisionBeforeTheTimeout_CallIsRejectedAndJournaled()
     {
         await using var bed = new WorkflowTestBed();
-        var harness = new AgentHarness(AgentTestChatClient.Scripted(
-            AgentTestChatClient.Call("pay", new { amount = 300 }),
-            AgentTestChatClient.Text("nobody answered")))
-        {
-            ApprovalTimeout = TimeSpan.FromDays(2),
-        };
-        harness.Options.Tools["pay"] = new ToolPolicy { Verdict = ToolVerdict.RequireApproval, Capabilities = ToolCapabilities.ExternalEffect };
-        bed.Registry.Add(() => new ToolAgentFlow(harness));
-        var client = bed.Client();
-        var run = await client.StartAsync<ToolAgentFlow, string, string>("pay invoice 17");
-        await bed.Worker().RunUntilIdleAsync();
+        var (harness, client, run) = await StartPaymentAwaitingApprovalAsync(bed, "nobody answered", TimeSpan.FromDays(2));
         Assert.Equal(bed.Time.GetUtcNow() + TimeSpan.FromDays(2), (await client.GetRunAsync(run.RunId)).WakeAt);
 
         bed.Time.Advance(TimeSpan.FromDays(2));
@@ -250,6 +226,24 @@ public sealed class DurableToolSessionTests
         var call = Assert.Single(result.ToolCalls);
         Assert.Equal(3, call.Attempts);
         Assert.StartsWith("exception: The tool threw IOException. Gave up after 3 attempts.", call.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Starts a run whose model asks to pay 300 (a tool that needs approval) and then answers <paramref name="finalAnswer"/>; returns once it waits.</summary>
+    private static async Task<(AgentHarness Harness, WorkflowClient Client, WorkflowRun Run)> StartPaymentAwaitingApprovalAsync(
+        WorkflowTestBed bed, string finalAnswer, TimeSpan? approvalTimeout = null)
+    {
+        var harness = new AgentHarness(AgentTestChatClient.Scripted(
+            AgentTestChatClient.Call("pay", new { amount = 300 }),
+            AgentTestChatClient.Text(finalAnswer)))
+        {
+            ApprovalTimeout = approvalTimeout,
+        };
+        harness.Options.Tools["pay"] = new ToolPolicy { Verdict = ToolVerdict.RequireApproval, Capabilities = ToolCapabilities.ExternalEffect };
+        bed.Registry.Add(() => new ToolAgentFlow(harness));
+        var client = bed.Client();
+        var run = await client.StartAsync<ToolAgentFlow, string, string>("pay invoice 17");
+        await bed.Worker().RunUntilIdleAsync();
+        return (harness, client, run);
     }
 
     /// <summary>What the workflow needs: the model, the tools' side effects and the guard options, shared across restarts.</summary>
