@@ -73,7 +73,22 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
                 return await Execute(cancellationToken).ConfigureAwait(false);
             }
 
-            return await journal.StepAsync($"tool:{Name}", async token => ToJson(await Execute(token).ConfigureAwait(false))).ConfigureAwait(false);
+            // A tool that failed every attempt is journaled as an outcome, not a failed step, so a replay gives the model
+            // the same error (kind and message) as the first run.
+            var outcome = await journal.StepAsync($"tool:{Name}", async token =>
+            {
+                try
+                {
+                    return new JournaledToolOutcome(ToJson(await Execute(token).ConfigureAwait(false)), null, null, 0);
+                }
+                catch (ToolExecutionFailedException failed)
+                {
+                    return new JournaledToolOutcome(null, failed.Kind, failed.Message, failed.Attempts);
+                }
+            }).ConfigureAwait(false);
+            return outcome.FailureKind is { } kind
+                ? throw new ToolExecutionFailedException(kind, outcome.FailureMessage ?? kind, outcome.Attempts, null)
+                : outcome.Result;
         }
         finally
         {
@@ -262,3 +277,6 @@ internal sealed class GuardedAIFunction : DelegatingAIFunction
             : $"The arguments for '{Name}' do not match its JSON schema: {string.Join("; ", errors)}. Fix the arguments and call again.";
     }
 }
+
+/// <summary>What a journaled tool step holds: the tool's result, or why every attempt failed.</summary>
+internal sealed record JournaledToolOutcome(JsonElement? Result, string? FailureKind, string? FailureMessage, int Attempts);

@@ -1,4 +1,4 @@
-namespace Nines.Agents;
+namespace Nines.Tools;
 
 /// <summary>Every attempt of a tool call failed or timed out; carries what the model is told.</summary>
 internal sealed class ToolExecutionFailedException(string kind, string message, int attempts, Exception? error)
